@@ -1,0 +1,712 @@
+// Range-vector functions over many series × many steps in one call.
+//
+// Input: N series concatenated (ts, vals, offsets[N+1]) with staleness markers already
+// removed (compact_stale does that, as Prometheus's matrix selector drops them).
+// For step i the evaluation time is t = startMs + i*stepMs and the window ends at
+// end = (hasAt ? atMs : t) - offsetMs. The samples a function sees are those with
+// low < ts <= high (3.x, left-open) or low <= ts <= high (2.x), where for a plain
+// selector low = end - range and high = end; `anchored` lowers low by the lookback
+// delta, `smoothed` also raises high by it. Output is N × nSteps row-major: a value and
+// a presence byte per cell (absent cells hold value 0).
+//
+// Windows only move forward, so each series is walked with two indices. Functions whose
+// result does not depend on float summation order slide: min/max and ts_of_min/max keep
+// a monotonic deque, quantile_over_time a stable sorted buffer, changes/resets a running
+// count, and rate/increase visit only the counter resets inside the window. The others
+// rescan each window, because Prometheus's compensated sums are only reproducible by
+// summing the window in order.
+
+import {
+  FLAG_INVALID_QUANTILE,
+  FLAG_INVALID_SMOOTHING_FACTOR,
+  FLAG_INVALID_TREND_FACTOR,
+  isInf,
+  kahanComp,
+  ldf,
+  ldu,
+  stb,
+  stf,
+  stu,
+} from './common';
+import { lowerBound, quantileSorted, stableSort, upperBound } from './sort';
+
+export const FN_RATE: i32 = 0;
+export const FN_INCREASE: i32 = 1;
+export const FN_DELTA: i32 = 2;
+export const FN_IRATE: i32 = 3;
+export const FN_IDELTA: i32 = 4;
+export const FN_DERIV: i32 = 5;
+export const FN_PREDICT_LINEAR: i32 = 6;
+export const FN_RESETS: i32 = 7;
+export const FN_CHANGES: i32 = 8;
+export const FN_SUM: i32 = 9;
+export const FN_AVG: i32 = 10;
+export const FN_MIN: i32 = 11;
+export const FN_MAX: i32 = 12;
+export const FN_COUNT: i32 = 13;
+export const FN_LAST: i32 = 14;
+export const FN_FIRST: i32 = 15;
+export const FN_PRESENT: i32 = 16;
+export const FN_STDDEV: i32 = 17;
+export const FN_STDVAR: i32 = 18;
+export const FN_QUANTILE: i32 = 19;
+export const FN_MAD: i32 = 20;
+export const FN_DES: i32 = 21;
+export const FN_TS_OF_MIN: i32 = 22;
+export const FN_TS_OF_MAX: i32 = 23;
+export const FN_TS_OF_LAST: i32 = 24;
+export const FN_TS_OF_FIRST: i32 = 25;
+
+export const MOD_NONE: i32 = 0;
+export const MOD_ANCHORED: i32 = 1;
+export const MOD_SMOOTHED: i32 = 2;
+
+// The call's inputs, kept in globals so the helpers need no long parameter lists.
+let gTs: usize = 0;
+let gVals: usize = 0;
+let gP1: usize = 0;
+let gP2: usize = 0;
+let gFn: i32 = 0;
+let gModifier: i32 = 0;
+let gLegacy: bool = false;
+let gRangeSeconds: f64 = 0;
+let gFlags: i32 = 0;
+let gOk: bool = false;
+
+// Scratch regions (see range_eval).
+let gBuf0: usize = 0;
+let gBuf1: usize = 0;
+let gBuf2: usize = 0;
+let gInts: usize = 0;
+
+// Sliding state of the current series.
+let dqHead: i32 = 0;
+let dqTail: i32 = 0;
+let sortedLen: i32 = 0;
+let transitions: i32 = 0;
+let resetCount: i32 = 0;
+let resetCursor: i32 = 0;
+
+function v(i: i32): f64 {
+  return ldf(gVals, i);
+}
+
+function t(i: i32): f64 {
+  return ldf(gTs, i);
+}
+
+/**
+ * Evaluates a range function for every series and step. Scratch must hold
+ * 28 × maxLen bytes, where maxLen is the longest series. Returns FLAG_* bits.
+ */
+export function range_eval(
+  fn: i32,
+  tsPtr: usize,
+  valsPtr: usize,
+  offPtr: usize,
+  nSeries: i32,
+  startMs: f64,
+  stepMs: f64,
+  nSteps: i32,
+  rangeMs: f64,
+  offsetMs: f64,
+  atMs: f64,
+  hasAt: i32,
+  leftOpen: i32,
+  modifier: i32,
+  lookbackMs: f64,
+  legacy: i32,
+  rangeSeconds: f64,
+  p1Ptr: usize,
+  p2Ptr: usize,
+  scratchPtr: usize,
+  maxLen: i32,
+  outVals: usize,
+  outMask: usize,
+): i32 {
+  gTs = tsPtr;
+  gVals = valsPtr;
+  gP1 = p1Ptr;
+  gP2 = p2Ptr;
+  gFn = fn;
+  gModifier = modifier;
+  gLegacy = legacy !== 0;
+  gRangeSeconds = rangeSeconds;
+  gFlags = 0;
+  const m = <usize>maxLen;
+  gBuf0 = scratchPtr;
+  gBuf1 = scratchPtr + (m << 3);
+  gBuf2 = scratchPtr + (m << 4);
+  gInts = scratchPtr + m * 24;
+  const lowExtra = modifier === MOD_NONE ? 0 : lookbackMs;
+  const highExtra = modifier === MOD_SMOOTHED ? lookbackMs : 0;
+  const open = leftOpen !== 0;
+
+  for (let s = 0; s < nSeries; s++) {
+    const lo = ldu(offPtr, s);
+    const hi = ldu(offPtr, s + 1);
+    startSeries(lo, hi);
+    let a = lo;
+    let b = lo;
+    const row = s * nSteps;
+    for (let i = 0; i < nSteps; i++) {
+      const evalT = startMs + <f64>i * stepMs;
+      const end = (hasAt !== 0 ? atMs : evalT) - offsetMs;
+      const rangeStart = end - rangeMs;
+      const low = rangeStart - lowExtra;
+      const high = end + highExtra;
+      let nb = b;
+      while (nb < hi && ldf(tsPtr, nb) <= high) nb++;
+      let na = a;
+      if (open) {
+        while (na < nb && ldf(tsPtr, na) <= low) na++;
+      } else {
+        while (na < nb && ldf(tsPtr, na) < low) na++;
+      }
+      slide(a, b, na, nb);
+      a = na;
+      b = nb;
+      gOk = false;
+      let value: f64 = 0;
+      if (a < b) value = windowValue(a, b, i, evalT, rangeStart, end);
+      stf(outVals, row + i, gOk ? value : 0);
+      stb(outMask, row + i, gOk ? 1 : 0);
+    }
+  }
+  return gFlags;
+}
+
+// ===== Sliding state =====
+
+function startSeries(lo: i32, hi: i32): void {
+  dqHead = 0;
+  dqTail = 0;
+  sortedLen = 0;
+  transitions = 0;
+  resetCursor = 0;
+  resetCount = 0;
+  if ((gFn === FN_RATE || gFn === FN_INCREASE) && gModifier === MOD_NONE) {
+    // Positions i (lo < i < hi) where the counter went down.
+    for (let i = lo + 1; i < hi; i++) {
+      if (v(i) < v(i - 1)) stu(gInts, resetCount++, i);
+    }
+  }
+}
+
+// Moves the sliding state of the current function from window [a, b) to [na, nb).
+function slide(a: i32, b: i32, na: i32, nb: i32): void {
+  switch (gFn) {
+    case FN_MIN:
+    case FN_MAX:
+    case FN_TS_OF_MIN:
+    case FN_TS_OF_MAX: {
+      while (dqHead < dqTail && ldu(gInts, dqHead) < na) dqHead++;
+      for (let j = max<i32>(b, na); j < nb; j++) dequePush(j);
+      break;
+    }
+    case FN_QUANTILE: {
+      const overlap = min<i32>(b, nb) - na;
+      if (overlap <= 0 || na - a + (nb - b) > nb - na) {
+        // Rebuilding is cheaper than sliding (or the windows do not overlap).
+        const n = nb - na;
+        if (n > 0) memory.copy(gBuf0, gVals + ((<usize>na) << 3), (<usize>n) << 3);
+        stableSort(gBuf0, n, gBuf1);
+        sortedLen = n;
+      } else {
+        for (let j = a; j < na; j++) sortedRemove(v(j));
+        for (let j = b; j < nb; j++) sortedInsert(v(j));
+      }
+      break;
+    }
+    case FN_CHANGES:
+    case FN_RESETS: {
+      if (gModifier !== MOD_NONE) break;
+      if (na >= b) {
+        transitions = 0;
+        for (let j = na + 1; j < nb; j++) transitions += transition(j);
+      } else {
+        const removeTo = min<i32>(na, b - 1);
+        for (let j = a + 1; j <= removeTo; j++) transitions -= transition(j);
+        for (let j = b; j < nb; j++) if (j > na) transitions += transition(j);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// For max: keep values non-increasing from head to tail, so the head is the earliest
+// maximum (max_over_time keeps the first of equal maxima). ts_of_max keeps the last of
+// equal maxima, so it also drops equal values. NaN never enters: it is ignored unless
+// the whole window is NaN.
+function dequePush(j: i32): void {
+  const x = v(j);
+  if (Number.isNaN(x)) return;
+  while (dqHead < dqTail) {
+    const y = v(ldu(gInts, dqTail - 1));
+    let drop: bool;
+    if (gFn === FN_MAX) drop = y < x;
+    else if (gFn === FN_MIN) drop = y > x;
+    else if (gFn === FN_TS_OF_MAX) drop = y <= x;
+    else drop = y >= x;
+    if (!drop) break;
+    dqTail--;
+  }
+  stu(gInts, dqTail++, j);
+}
+
+function sortedInsert(x: f64): void {
+  const pos = upperBound(gBuf0, 0, sortedLen, x);
+  const p = gBuf0 + ((<usize>pos) << 3);
+  memory.copy(p + 8, p, (<usize>(sortedLen - pos)) << 3);
+  stf(gBuf0, pos, x);
+  sortedLen++;
+}
+
+function sortedRemove(x: f64): void {
+  // Among equal keys the oldest sample comes first, and it is the one leaving.
+  const pos = lowerBound(gBuf0, 0, sortedLen, x);
+  const p = gBuf0 + ((<usize>pos) << 3);
+  memory.copy(p, p + 8, (<usize>(sortedLen - pos - 1)) << 3);
+  sortedLen--;
+}
+
+// 1 if the pair (j-1, j) counts for changes (value changed, NaN == NaN) or resets
+// (value went down).
+function transition(j: i32): i32 {
+  const cur = v(j);
+  const prev = v(j - 1);
+  if (gFn === FN_CHANGES) return cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev)) ? 1 : 0;
+  return cur < prev ? 1 : 0;
+}
+
+// ===== Per-window evaluation =====
+
+function windowValue(a: i32, b: i32, i: i32, evalT: f64, rangeStart: f64, end: f64): f64 {
+  const n = b - a;
+  gOk = true;
+  switch (gFn) {
+    case FN_RATE:
+      return gModifier === MOD_NONE
+        ? extrapolatedRate(a, b, rangeStart, end, true, true)
+        : extendedRate(a, b, rangeStart, end, true, true);
+    case FN_INCREASE:
+      return gModifier === MOD_NONE
+        ? extrapolatedRate(a, b, rangeStart, end, true, false)
+        : extendedRate(a, b, rangeStart, end, true, false);
+    case FN_DELTA:
+      return gModifier === MOD_NONE
+        ? extrapolatedRate(a, b, rangeStart, end, false, false)
+        : extendedRate(a, b, rangeStart, end, false, false);
+    case FN_IRATE:
+    case FN_IDELTA:
+      return instantValue(a, b, gFn === FN_IRATE);
+    case FN_DERIV: {
+      if (n < 2) {
+        gOk = false;
+        return 0;
+      }
+      linearRegression(a, b, t(a));
+      return lrSlope;
+    }
+    case FN_PREDICT_LINEAR: {
+      if (n < 2) {
+        gOk = false;
+        return 0;
+      }
+      linearRegression(a, b, evalT);
+      return lrSlope * ldf(gP1, i) + lrIntercept;
+    }
+    case FN_RESETS:
+    case FN_CHANGES:
+      return gModifier === MOD_NONE ? <f64>transitions : anchoredTransitions(a, b, rangeStart);
+    case FN_SUM:
+      return sumOverTime(a, b);
+    case FN_AVG:
+      return avgOverTime(a, b);
+    case FN_MIN:
+    case FN_MAX:
+      return dqHead < dqTail ? v(ldu(gInts, dqHead)) : NaN;
+    case FN_TS_OF_MIN:
+    case FN_TS_OF_MAX:
+      // An all-NaN window reports the last sample, as Prometheus's loop does.
+      return (dqHead < dqTail ? t(ldu(gInts, dqHead)) : t(b - 1)) / 1000;
+    case FN_COUNT:
+      return <f64>n;
+    case FN_LAST:
+      return v(b - 1);
+    case FN_FIRST:
+      return v(a);
+    case FN_PRESENT:
+      return 1;
+    case FN_STDDEV:
+      return sqrt<f64>(varianceOverTime(a, b));
+    case FN_STDVAR:
+      return varianceOverTime(a, b);
+    case FN_QUANTILE: {
+      const q = ldf(gP1, i);
+      if (Number.isNaN(q) || q < 0 || q > 1) gFlags |= FLAG_INVALID_QUANTILE;
+      return quantileSorted(q, gBuf0, sortedLen);
+    }
+    case FN_MAD:
+      return madOverTime(a, b);
+    case FN_DES:
+      return doubleExponentialSmoothing(a, b, ldf(gP1, i), ldf(gP2, i));
+    case FN_TS_OF_LAST:
+      return t(b - 1) / 1000;
+    case FN_TS_OF_FIRST:
+      return t(a) / 1000;
+    default:
+      gOk = false;
+      return 0;
+  }
+}
+
+// === rate/increase/delta(v range-vector) instant-vector ===
+// Semantics follow prometheus/prometheus promql/functions.go extrapolatedRate (3.x)
+// and, with gLegacy, the same function as of v2.42.0.
+function extrapolatedRate(
+  a: i32,
+  b: i32,
+  rangeStart: f64,
+  rangeEnd: f64,
+  isCounter: bool,
+  isRate: bool,
+): f64 {
+  const n = b - a;
+  if (n < 2) {
+    gOk = false;
+    return 0;
+  }
+  const first = a;
+  const last = b - 1;
+  let result = v(last) - v(first);
+  if (isCounter) {
+    // Visit the counter resets inside the window, in order.
+    while (resetCursor < resetCount && ldu(gInts, resetCursor) <= a) resetCursor++;
+    for (let k = resetCursor; k < resetCount; k++) {
+      const pos = ldu(gInts, k);
+      if (pos >= b) break;
+      result += v(pos - 1);
+    }
+  }
+  let durationToStart = (t(first) - rangeStart) / 1000;
+  let durationToEnd = (rangeEnd - t(last)) / 1000;
+  const sampledInterval = (t(last) - t(first)) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / <f64>(n - 1);
+  const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+  let factor: f64;
+  if (gLegacy) {
+    if (isCounter && result > 0 && v(first) >= 0) {
+      const durationToZero = sampledInterval * (v(first) / result);
+      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    }
+    let extrapolateToInterval = sampledInterval;
+    if (durationToStart < extrapolationThreshold) extrapolateToInterval += durationToStart;
+    else extrapolateToInterval += averageDurationBetweenSamples / 2;
+    if (durationToEnd < extrapolationThreshold) extrapolateToInterval += durationToEnd;
+    else extrapolateToInterval += averageDurationBetweenSamples / 2;
+    factor = extrapolateToInterval / sampledInterval;
+  } else {
+    if (durationToStart >= extrapolationThreshold) {
+      durationToStart = averageDurationBetweenSamples / 2;
+    }
+    if (isCounter) {
+      let durationToZero = durationToStart;
+      if (result > 0 && v(first) >= 0) {
+        durationToZero = sampledInterval * (v(first) / result);
+      }
+      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    }
+    if (durationToEnd >= extrapolationThreshold) {
+      durationToEnd = averageDurationBetweenSamples / 2;
+    }
+    factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+  }
+  if (isRate) factor /= gRangeSeconds;
+  return result * factor;
+}
+
+// Linear interpolation between samples p and p+1 at time x; a counter that went down
+// is modelled as restarting from 0. Semantics follow functions.go interpolate.
+function interpolate(p: i32, x: f64, isCounter: bool): f64 {
+  let y1 = v(p);
+  const y2 = v(p + 1);
+  if (isCounter && y2 < y1) y1 = 0;
+  return y1 + ((y2 - y1) * (x - t(p))) / (t(p + 1) - t(p));
+}
+
+// === rate/increase/delta with the anchored or smoothed modifier ===
+// Semantics follow prometheus/prometheus promql/functions.go extendedRate (3.14).
+function extendedRate(
+  a: i32,
+  b: i32,
+  rangeStart: f64,
+  rangeEnd: f64,
+  isCounter: bool,
+  isRate: bool,
+): f64 {
+  const smoothed = gModifier === MOD_SMOOTHED;
+  let last = b - 1;
+  // The last sample at or before rangeStart, else the first sample.
+  let k = a;
+  while (k < last && t(k) <= rangeStart) k++;
+  let first = max<i32>(a, k - 1);
+  if (smoothed) {
+    let j = a;
+    while (j < last && t(j) < rangeEnd) j++;
+    last = j;
+  }
+  // Data only before or only after the range: nothing to interpolate across
+  // (the latter per prometheus/prometheus#18523, in 3.14).
+  if (t(last) <= rangeStart || t(a) > rangeEnd) {
+    gOk = false;
+    return 0;
+  }
+  const left =
+    smoothed && t(first) < rangeStart ? interpolate(first, rangeStart, isCounter) : v(first);
+  const right =
+    smoothed && last > a && t(last) > rangeEnd
+      ? interpolate(last - 1, rangeEnd, isCounter)
+      : v(last);
+  let result = right - left;
+  if (isCounter) {
+    // Only samples strictly inside the range take part in the reset correction; the
+    // boundary values already account for resets at the edges.
+    if (t(first) <= rangeStart) first++;
+    if (t(last) >= rangeEnd) last--;
+    let correction: f64 = 0;
+    let prev = left;
+    for (let j = first; j <= last; j++) {
+      const x = v(j);
+      if (x < prev) correction += prev;
+      prev = x;
+    }
+    if (right < prev) correction += prev;
+    result += correction;
+  }
+  if (isRate) result /= gRangeSeconds;
+  return result;
+}
+
+// === irate/idelta(v range-vector) instant-vector ===
+// Semantics follow prometheus/prometheus promql/functions.go instantValue.
+function instantValue(a: i32, b: i32, isRate: bool): f64 {
+  if (b - a < 2) {
+    gOk = false;
+    return 0;
+  }
+  const p0 = v(b - 2);
+  const p1 = v(b - 1);
+  const sampledInterval = t(b - 1) - t(b - 2);
+  if (sampledInterval === 0) {
+    gOk = false;
+    return 0;
+  }
+  let result = p1;
+  if (!isRate || !(p1 < p0)) result = p1 - p0;
+  if (isRate) result /= sampledInterval / 1000;
+  return result;
+}
+
+// Results of linearRegression.
+let lrSlope: f64 = 0;
+let lrIntercept: f64 = 0;
+
+// Least squares with compensated sums. Semantics follow prometheus/prometheus
+// promql/functions.go linearRegression.
+function linearRegression(a: i32, b: i32, interceptTime: f64): void {
+  const vals = gVals;
+  const times = gTs;
+  let n: f64 = 0;
+  let sumX: f64 = 0;
+  let cX: f64 = 0;
+  let sumY: f64 = 0;
+  let cY: f64 = 0;
+  let sumXY: f64 = 0;
+  let cXY: f64 = 0;
+  let sumX2: f64 = 0;
+  let cX2: f64 = 0;
+  const initY = ldf(vals, a);
+  let constY = true;
+  for (let i = a; i < b; i++) {
+    const y = ldf(vals, i);
+    if (constY && i > a && y !== initY) constY = false;
+    n += 1.0;
+    const x = (ldf(times, i) - interceptTime) / 1e3;
+    let t = sumX + x;
+    cX = kahanComp(x, sumX, t, cX);
+    sumX = t;
+    t = sumY + y;
+    cY = kahanComp(y, sumY, t, cY);
+    sumY = t;
+    const xy = x * y;
+    t = sumXY + xy;
+    cXY = kahanComp(xy, sumXY, t, cXY);
+    sumXY = t;
+    const xx = x * x;
+    t = sumX2 + xx;
+    cX2 = kahanComp(xx, sumX2, t, cX2);
+    sumX2 = t;
+  }
+  if (constY) {
+    if (isInf(initY)) {
+      lrSlope = NaN;
+      lrIntercept = NaN;
+    } else {
+      lrSlope = 0;
+      lrIntercept = initY;
+    }
+    return;
+  }
+  sumX += cX;
+  sumY += cY;
+  sumXY += cXY;
+  sumX2 += cX2;
+  const covXY = sumXY - (sumX * sumY) / n;
+  const varX = sumX2 - (sumX * sumX) / n;
+  lrSlope = covXY / varX;
+  lrIntercept = sumY / n - (lrSlope * sumX) / n;
+}
+
+// changes/resets with the anchored modifier: count from the last sample at or before
+// the range start. Semantics follow functions.go pickFirstSampleIndex and funcChanges.
+function anchoredTransitions(a: i32, b: i32, rangeStart: f64): f64 {
+  if (t(b - 1) <= rangeStart) {
+    gOk = false;
+    return 0;
+  }
+  let k = a;
+  while (k < b - 1 && t(k) <= rangeStart) k++;
+  const first = max<i32>(a, k - 1);
+  let count = 0;
+  for (let j = first + 1; j < b; j++) count += transition(j);
+  return <f64>count;
+}
+
+// === sum_over_time(range-vector) ===
+// Semantics follow prometheus/prometheus promql/functions.go funcSumOverTime.
+function sumOverTime(a: i32, b: i32): f64 {
+  const vals = gVals;
+  let sum: f64 = 0;
+  let c: f64 = 0;
+  for (let i = a; i < b; i++) {
+    const x = ldf(vals, i);
+    const t = sum + x;
+    c = kahanComp(x, sum, t, c);
+    sum = t;
+  }
+  if (isInf(sum)) return sum;
+  return sum + c;
+}
+
+// === avg_over_time(range-vector) ===
+// Direct mean with compensated summation, switching to an incremental mean once the
+// sum would overflow. Semantics follow functions.go funcAvgOverTime.
+function avgOverTime(a: i32, b: i32): f64 {
+  const vals = gVals;
+  let sum = ldf(vals, a);
+  let count: f64 = 1;
+  let mean: f64 = 0;
+  let c: f64 = 0;
+  let incremental = false;
+  for (let i = a + 1; i < b; i++) {
+    const f = ldf(vals, i);
+    count = <f64>(i - a + 1);
+    if (!incremental) {
+      const t = sum + f;
+      if (!isInf(t)) {
+        c = kahanComp(f, sum, t, c);
+        sum = t;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (count - 1);
+      c /= count - 1;
+    }
+    const q = (count - 1) / count;
+    const inc = f / count;
+    const scaled = q * mean;
+    const t = scaled + inc;
+    c = kahanComp(inc, scaled, t, q * c);
+    mean = t;
+  }
+  if (incremental) return mean + c;
+  return sum / count + c / count;
+}
+
+// === stddev_over_time / stdvar_over_time(range-vector) ===
+// Welford's algorithm with compensated sums. Semantics follow functions.go
+// varianceOverTime.
+function varianceOverTime(a: i32, b: i32): f64 {
+  const vals = gVals;
+  let count: f64 = 0;
+  let mean: f64 = 0;
+  let cMean: f64 = 0;
+  let aux: f64 = 0;
+  let cAux: f64 = 0;
+  for (let i = a; i < b; i++) {
+    const f = ldf(vals, i);
+    count++;
+    const delta = f - (mean + cMean);
+    const dm = delta / count;
+    const tm = mean + dm;
+    cMean = kahanComp(dm, mean, tm, cMean);
+    mean = tm;
+    const da = delta * (f - (mean + cMean));
+    const ta = aux + da;
+    cAux = kahanComp(da, aux, ta, cAux);
+    aux = ta;
+  }
+  return (aux + cAux) / count;
+}
+
+// === mad_over_time(range-vector) ===
+// Median of the absolute deviations from the median. Semantics follow functions.go
+// funcMadOverTime as of 3.14.
+function madOverTime(a: i32, b: i32): f64 {
+  const n = b - a;
+  // A NaN sample makes the result NaN (prometheus/prometheus#19040, in 3.14).
+  for (let i = a; i < b; i++) if (Number.isNaN(v(i))) return NaN;
+  memory.copy(gBuf0, gVals + ((<usize>a) << 3), (<usize>n) << 3);
+  stableSort(gBuf0, n, gBuf2);
+  const median = quantileSorted(0.5, gBuf0, n);
+  for (let i = 0; i < n; i++) stf(gBuf1, i, abs<f64>(v(a + i) - median));
+  stableSort(gBuf1, n, gBuf2);
+  return quantileSorted(0.5, gBuf1, n);
+}
+
+// === double_exponential_smoothing(range-vector, sf, tf) ===
+// Semantics follow functions.go funcDoubleExponentialSmoothing and calcTrendValue.
+// Invalid factors make Prometheus fail the query; here they set a flag.
+function doubleExponentialSmoothing(a: i32, b: i32, sf: f64, tf: f64): f64 {
+  if (sf <= 0 || sf >= 1) {
+    gFlags |= FLAG_INVALID_SMOOTHING_FACTOR;
+    gOk = false;
+    return 0;
+  }
+  if (tf <= 0 || tf >= 1) {
+    gFlags |= FLAG_INVALID_TREND_FACTOR;
+    gOk = false;
+    return 0;
+  }
+  const l = b - a;
+  if (l < 2) {
+    gOk = false;
+    return 0;
+  }
+  let s0: f64 = 0;
+  let s1 = v(a);
+  let trend = v(a + 1) - v(a);
+  for (let i = 1; i < l; i++) {
+    const x = sf * v(a + i);
+    if (i - 1 !== 0) {
+      trend = tf * (s1 - s0) + (1 - tf) * trend;
+    }
+    const y = (1 - sf) * (s1 + trend);
+    s0 = s1;
+    s1 = x + y;
+  }
+  return s1;
+}

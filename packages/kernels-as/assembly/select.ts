@@ -1,0 +1,91 @@
+// The instant-vector selector and staleness-marker compaction.
+
+import { isStaleAt, ldf, ldu, stb, stf, stu } from './common';
+
+/**
+ * For each series and step, the last sample at or before the reference time
+ * ref = (hasAt ? atMs : startMs + i*stepMs) - offsetMs, provided it is newer than
+ * ref - lookbackMs (3.x, leftOpen) or not older (2.x) and is not a staleness marker.
+ * Writes the value, a presence byte and the sample's timestamp (0 when absent).
+ * Semantics follow prometheus/prometheus promql/engine.go vectorSelectorSingle.
+ */
+export function select_instant(
+  tsPtr: usize,
+  valsPtr: usize,
+  offPtr: usize,
+  nSeries: i32,
+  startMs: f64,
+  stepMs: f64,
+  nSteps: i32,
+  lookbackMs: f64,
+  leftOpen: i32,
+  offsetMs: f64,
+  atMs: f64,
+  hasAt: i32,
+  outVals: usize,
+  outMask: usize,
+  outTs: usize,
+): void {
+  for (let s = 0; s < nSeries; s++) {
+    const lo = ldu(offPtr, s);
+    const hi = ldu(offPtr, s + 1);
+    const row = s * nSteps;
+    let j = lo;
+    for (let i = 0; i < nSteps; i++) {
+      const ref = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
+      while (j < hi && ldf(tsPtr, j) <= ref) j++;
+      let present = false;
+      if (j > lo) {
+        const ts = ldf(tsPtr, j - 1);
+        const bound = ref - lookbackMs;
+        present = leftOpen !== 0 ? ts > bound : ts >= bound;
+        if (present && isStaleAt(valsPtr, j - 1)) present = false;
+      }
+      if (present) {
+        stf(outVals, row + i, ldf(valsPtr, j - 1));
+        stf(outTs, row + i, ldf(tsPtr, j - 1));
+        stb(outMask, row + i, 1);
+      } else {
+        stf(outVals, row + i, 0);
+        stf(outTs, row + i, 0);
+        stb(outMask, row + i, 0);
+      }
+    }
+  }
+}
+
+/** Counts the staleness markers among len float64 values at valsPtr. */
+export function count_stale(valsPtr: usize, len: i32): i32 {
+  let n = 0;
+  for (let i = 0; i < len; i++) if (isStaleAt(valsPtr, i)) n++;
+  return n;
+}
+
+/**
+ * Copies the series without their staleness markers (range functions never see them)
+ * and writes the new offsets. The output may not overlap the input.
+ */
+export function compact_stale(
+  tsPtr: usize,
+  valsPtr: usize,
+  offPtr: usize,
+  nSeries: i32,
+  outTs: usize,
+  outVals: usize,
+  outOff: usize,
+): i32 {
+  let k = 0;
+  stu(outOff, 0, 0);
+  for (let s = 0; s < nSeries; s++) {
+    const lo = ldu(offPtr, s);
+    const hi = ldu(offPtr, s + 1);
+    for (let i = lo; i < hi; i++) {
+      if (isStaleAt(valsPtr, i)) continue;
+      stf(outTs, k, ldf(tsPtr, i));
+      stf(outVals, k, ldf(valsPtr, i));
+      k++;
+    }
+    stu(outOff, s + 1, k);
+  }
+  return k;
+}

@@ -1,0 +1,466 @@
+// Properties: every WebAssembly kernel (SIMD and scalar builds, with inputs copied in
+// or placed unaligned in the arena) equals the TypeScript reference bit for bit.
+
+import { fc, test } from '@fast-check/vitest';
+import { beforeAll, describe } from 'vitest';
+import {
+  arbBatch,
+  arbGrid,
+  arbValue,
+  expectSameValues,
+  type Implementations,
+  INTERESTING_LENGTHS,
+  implementations,
+  intoArenaUnaligned,
+  matrix,
+  toBatch,
+} from '../test/support.js';
+import {
+  AGGREGATE_OPS,
+  BINARY_OPS,
+  type ClassicHistograms,
+  type Kernels,
+  MATH_FUNCTIONS,
+  RANGE_FUNCTIONS,
+  type RangeFunction,
+  type RangeFunctionOptions,
+  type SeriesBatch,
+} from './index.js';
+
+let impls: Implementations;
+beforeAll(async () => {
+  impls = await implementations();
+});
+
+const wasmImpls = (): [string, Kernels][] => [
+  ['simd', impls.simd],
+  ['scalar', impls.scalar],
+];
+
+/** The batch placed unaligned in a kernels object's arena (the zero-copy path). */
+function batchInArena(k: Kernels, b: SeriesBatch): SeriesBatch {
+  return {
+    ts: intoArenaUnaligned(k, b.ts),
+    values: intoArenaUnaligned(k, b.values),
+    offsets: intoArenaUnaligned(k, b.offsets),
+  };
+}
+
+const PARAM_STEPS = 24;
+
+const arbQuantile = fc.oneof(
+  { weight: 6, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
+  { weight: 3, arbitrary: fc.constantFrom(0, 0.5, 1, 0.9, 0.99) },
+  { weight: 1, arbitrary: fc.constantFrom(NaN, -0.5, 1.5, -0, Infinity) },
+);
+const arbFactor = fc.oneof(
+  { weight: 8, arbitrary: fc.double({ min: 0.01, max: 0.99, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 1, -0.5, 1.5, NaN) },
+);
+const arbDuration = fc.oneof(fc.integer({ min: -3600, max: 3600 }), arbValue);
+
+const ANCHORED = new Set<RangeFunction>(['rate', 'increase', 'delta', 'changes', 'resets']);
+const SMOOTHED = new Set<RangeFunction>(['rate', 'increase', 'delta']);
+
+const arbRangeCase = fc
+  .record({
+    fn: fc.constantFrom(...RANGE_FUNCTIONS),
+    spec: arbBatch(4, 40),
+    grid: arbGrid,
+    rangeMs: fc.oneof(
+      fc.constantFrom(0, 1000, 15_000, 60_000, 300_000),
+      fc.integer({ min: 0, max: 400_000 }),
+    ),
+    leftOpen: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(true) },
+      { weight: 1, arbitrary: fc.constant(false) },
+    ),
+    offsetMs: fc.oneof(fc.constant(0), fc.integer({ min: -100_000, max: 100_000 })),
+    atMs: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 400_000 }) },
+    ),
+    modifier: fc.constantFrom('none', 'anchored', 'smoothed'),
+    lookbackMs: fc.oneof(fc.constant(300_000), fc.integer({ min: 0, max: 400_000 })),
+    legacy: fc.boolean(),
+    quantiles: fc.array(arbQuantile, { minLength: PARAM_STEPS, maxLength: PARAM_STEPS }),
+    durations: fc.array(arbDuration, { minLength: PARAM_STEPS, maxLength: PARAM_STEPS }),
+    sf: fc.array(arbFactor, { minLength: PARAM_STEPS, maxLength: PARAM_STEPS }),
+    tf: fc.array(arbFactor, { minLength: PARAM_STEPS, maxLength: PARAM_STEPS }),
+  })
+  .map((c) => {
+    const modifier =
+      (c.modifier === 'anchored' && ANCHORED.has(c.fn)) ||
+      (c.modifier === 'smoothed' && SMOOTHED.has(c.fn))
+        ? c.modifier
+        : 'none';
+    const n = c.grid.nSteps;
+    let param: Float64Array | undefined;
+    let param2: Float64Array | undefined;
+    if (c.fn === 'quantile_over_time') param = Float64Array.from(c.quantiles.slice(0, n));
+    if (c.fn === 'predict_linear') param = Float64Array.from(c.durations.slice(0, n));
+    if (c.fn === 'double_exponential_smoothing') {
+      param = Float64Array.from(c.sf.slice(0, n));
+      param2 = Float64Array.from(c.tf.slice(0, n));
+    }
+    const options: RangeFunctionOptions = {
+      rangeMs: c.rangeMs,
+      leftOpen: modifier === 'none' ? c.leftOpen : true,
+      offsetMs: c.offsetMs,
+      atMs: c.atMs,
+      modifier,
+      lookbackMs: c.lookbackMs,
+      legacyExtrapolation: c.legacy,
+      ...(param ? { param } : {}),
+      ...(param2 ? { param2 } : {}),
+    };
+    return { fn: c.fn, spec: c.spec, grid: c.grid, options };
+  });
+
+describe('range functions', () => {
+  test.prop([arbRangeCase], { numRuns: 4000 })(
+    'wasm equals the reference',
+    ({ fn, spec, grid, options }) => {
+      const batch = toBatch(spec);
+      const cells = spec.series.length * grid.nSteps;
+      const want = matrix(cells);
+      const wantFlags = impls.reference.rangeFunction(fn, batch, grid, options, want);
+      for (const [name, k] of wasmImpls()) {
+        const got = matrix(cells);
+        const flags = k.rangeFunction(fn, batch, grid, options, got);
+        expectSameValues(got.values, want.values, `${name} ${fn} values`);
+        expectSameValues(got.mask, want.mask, `${name} ${fn} mask`);
+        expectSameValues([flags], [wantFlags], `${name} ${fn} flags`);
+        k.arena.reset();
+      }
+      // Zero-copy: inputs and outputs in the arena, deliberately unaligned.
+      const k = impls.simd;
+      const inArena = batchInArena(k, batch);
+      const out = {
+        values: intoArenaUnaligned(k, new Float64Array(cells)),
+        mask: intoArenaUnaligned(k, new Uint8Array(cells)),
+      };
+      k.rangeFunction(fn, inArena, grid, options, out);
+      // The call may have grown the memory: copy the results out of fresh views.
+      expectSameValues(new Float64Array(out.values), want.values, `arena ${fn} values`);
+      k.arena.reset();
+    },
+  );
+});
+
+describe('instant selector', () => {
+  const arbCase = fc.record({
+    spec: arbBatch(4, 40),
+    grid: arbGrid,
+    lookbackMs: fc.oneof(
+      fc.constantFrom(0, 1, 15_000, 300_000),
+      fc.integer({ min: 0, max: 400_000 }),
+    ),
+    leftOpen: fc.boolean(),
+    offsetMs: fc.oneof(fc.constant(0), fc.integer({ min: -100_000, max: 100_000 })),
+    atMs: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 400_000 }) },
+    ),
+  });
+  test.prop([arbCase], { numRuns: 1500 })(
+    'wasm equals the reference',
+    ({ spec, grid, ...options }) => {
+      const batch = toBatch(spec);
+      const cells = spec.series.length * grid.nSteps;
+      const want = { ...matrix(cells), ts: new Float64Array(cells) };
+      impls.reference.instantSelector(batch, grid, options, want);
+      for (const [name, k] of wasmImpls()) {
+        const got = { ...matrix(cells), ts: new Float64Array(cells).fill(-1) };
+        k.instantSelector(batch, grid, options, got);
+        expectSameValues(got.values, want.values, `${name} values`);
+        expectSameValues(got.mask, want.mask, `${name} mask`);
+        expectSameValues(got.ts, want.ts, `${name} ts`);
+      }
+    },
+  );
+});
+
+describe('aggregation', () => {
+  const arbCase = fc
+    .record({
+      op: fc.constantFrom(...AGGREGATE_OPS),
+      nSeries: fc.constantFrom(...INTERESTING_LENGTHS.filter((l) => l <= 17)),
+      nSteps: fc.constantFrom(0, 1, 2, 3, 7, 8, 9),
+      nGroups: fc.integer({ min: 1, max: 4 }),
+      sparse: fc.boolean(),
+      seed: fc.array(fc.tuple(arbValue, fc.integer({ min: 0, max: 3 }), fc.boolean()), {
+        minLength: 17 * 9,
+        maxLength: 17 * 9,
+      }),
+      groups: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 17, maxLength: 17 }),
+      q: fc.array(arbQuantile, { minLength: 9, maxLength: 9 }),
+    })
+    .map((c) => {
+      const cells = c.nSeries * c.nSteps;
+      const values = new Float64Array(cells);
+      const mask = new Uint8Array(cells);
+      for (let k = 0; k < cells; k++) {
+        const [v, small, present] = c.seed[k] as [number, number, boolean];
+        values[k] = c.sparse ? small : v;
+        mask[k] = present || !c.sparse ? 1 : 0;
+      }
+      const groups = Uint32Array.from(c.groups.slice(0, c.nSeries).map((g) => g % c.nGroups));
+      return {
+        op: c.op,
+        values,
+        mask,
+        groups,
+        nGroups: c.nGroups,
+        nSteps: c.nSteps,
+        q: Float64Array.from(c.q.slice(0, c.nSteps)),
+      };
+    });
+  test.prop([arbCase], { numRuns: 2500 })('wasm equals the reference', (c) => {
+    const cells = c.nGroups * c.nSteps;
+    const want = matrix(cells);
+    const input = { values: c.values, mask: c.mask };
+    const wantFlags = impls.reference.aggregate(
+      c.op,
+      input,
+      c.groups,
+      c.nGroups,
+      c.nSteps,
+      want,
+      c.q,
+    );
+    for (const [name, k] of wasmImpls()) {
+      const got = matrix(cells);
+      const flags = k.aggregate(c.op, input, c.groups, c.nGroups, c.nSteps, got, c.q);
+      expectSameValues(got.values, want.values, `${name} ${c.op} values`);
+      expectSameValues(got.mask, want.mask, `${name} ${c.op} mask`);
+      expectSameValues([flags], [wantFlags], `${name} ${c.op} flags`);
+    }
+  });
+});
+
+describe('binary operators', () => {
+  const arbCase = fc
+    .record({
+      op: fc.constantFrom(...BINARY_OPS),
+      shape: fc.constantFrom('vv', 'vs', 'sv', 'ss'),
+      rows: fc.constantFrom(1, 2, 3),
+      nSteps: fc.constantFrom(1, 2, 3, 7, 8, 9, 16, 17),
+      returnBool: fc.boolean(),
+      withMasks: fc.boolean(),
+      lhs: fc.array(arbValue, { minLength: 51, maxLength: 51 }),
+      rhs: fc.array(arbValue, { minLength: 51, maxLength: 51 }),
+      lm: fc.array(fc.boolean(), { minLength: 51, maxLength: 51 }),
+      rm: fc.array(fc.boolean(), { minLength: 51, maxLength: 51 }),
+    })
+    .map((c) => {
+      const lhsScalar = c.shape[0] === 's';
+      const rhsScalar = c.shape[1] === 's';
+      const rows = lhsScalar && rhsScalar ? 1 : c.rows;
+      const cells = rows * c.nSteps;
+      const lhs = Float64Array.from(c.lhs.slice(0, lhsScalar ? c.nSteps : cells));
+      const rhs = Float64Array.from(c.rhs.slice(0, rhsScalar ? c.nSteps : cells));
+      const lhsMask =
+        c.withMasks && !lhsScalar ? Uint8Array.from(c.lm.slice(0, cells), Number) : undefined;
+      const rhsMask =
+        c.withMasks && !rhsScalar ? Uint8Array.from(c.rm.slice(0, cells), Number) : undefined;
+      return {
+        op: c.op,
+        lhs,
+        rhs,
+        cells,
+        options: {
+          nSteps: c.nSteps,
+          lhsScalar,
+          rhsScalar,
+          returnBool: c.returnBool,
+          lhsMask,
+          rhsMask,
+        },
+      };
+    });
+  test.prop([arbCase], { numRuns: 3000 })('wasm equals the reference', (c) => {
+    const want = matrix(c.cells);
+    impls.reference.binary(c.op, c.lhs, c.rhs, want, c.options);
+    for (const [name, k] of wasmImpls()) {
+      const got = matrix(c.cells);
+      k.binary(c.op, c.lhs, c.rhs, got, c.options);
+      expectSameValues(got.values, want.values, `${name} ${c.op} values`);
+      expectSameValues(got.mask, want.mask, `${name} ${c.op} mask`);
+    }
+  });
+});
+
+describe('math functions', () => {
+  const arbInput = fc.array(
+    fc.oneof(
+      arbValue,
+      fc.double({ min: -10, max: 10, noNaN: true }),
+      fc.double({ min: -1, max: 1, noNaN: true }),
+      fc.double({ min: 2 ** 28, max: 2 ** 60 }),
+    ),
+    { maxLength: 40 },
+  );
+  test.prop([fc.constantFrom(...MATH_FUNCTIONS), arbInput], { numRuns: 3000 })(
+    'wasm equals the reference',
+    (fn, values) => {
+      const input = Float64Array.from(values);
+      const want = new Float64Array(input.length);
+      impls.reference.math(fn, input, want);
+      for (const [name, k] of wasmImpls()) {
+        const got = new Float64Array(input.length).fill(-1);
+        k.math(fn, input, got);
+        expectSameValues(got, want, `${name} ${fn}`);
+      }
+    },
+  );
+
+  const arbStepped = fc.record({
+    nSteps: fc.constantFrom(1, 2, 3, 7, 8, 9),
+    rows: fc.constantFrom(1, 2, 3),
+    values: fc.array(arbValue, { minLength: 27, maxLength: 27 }),
+    a: fc.array(fc.oneof(arbValue, fc.constantFrom(1, 0.1, 10, 0.5, 3, -2)), {
+      minLength: 9,
+      maxLength: 9,
+    }),
+    b: fc.array(arbValue, { minLength: 9, maxLength: 9 }),
+    mask: fc.array(fc.boolean(), { minLength: 27, maxLength: 27 }),
+  });
+  test.prop([arbStepped], { numRuns: 1500 })('round and clamp equal the reference', (c) => {
+    const cells = c.rows * c.nSteps;
+    const input = Float64Array.from(c.values.slice(0, cells));
+    const a = Float64Array.from(c.a.slice(0, c.nSteps));
+    const b = Float64Array.from(c.b.slice(0, c.nSteps));
+    const mask = Uint8Array.from(c.mask.slice(0, cells), Number);
+    const wantRound = new Float64Array(cells);
+    impls.reference.round(input, a, c.nSteps, wantRound);
+    const wantClamp = matrix(cells);
+    impls.reference.clamp(input, a, b, c.nSteps, wantClamp, mask);
+    for (const [name, k] of wasmImpls()) {
+      const gotRound = new Float64Array(cells);
+      k.round(input, a, c.nSteps, gotRound);
+      expectSameValues(gotRound, wantRound, `${name} round`);
+      const gotClamp = matrix(cells);
+      k.clamp(input, a, b, c.nSteps, gotClamp, mask);
+      expectSameValues(gotClamp.values, wantClamp.values, `${name} clamp values`);
+      expectSameValues(gotClamp.mask, wantClamp.mask, `${name} clamp mask`);
+    }
+  });
+});
+
+describe('classic histograms', () => {
+  const arbHistogram = fc.record({
+    nBuckets: fc.constantFrom(0, 1, 2, 3, 4, 7, 8, 9, 12),
+    bounds: fc.array(
+      fc.oneof(fc.integer({ min: -5, max: 20 }), fc.double({ min: -10, max: 100, noNaN: true })),
+      { minLength: 12, maxLength: 12 },
+    ),
+    infLast: fc.oneof(
+      { weight: 5, arbitrary: fc.constant(true) },
+      { weight: 1, arbitrary: fc.constant(false) },
+    ),
+    increments: fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 10 }) },
+        { weight: 1, arbitrary: fc.integer({ min: -5, max: -1 }) },
+        { weight: 1, arbitrary: fc.constantFrom(1e-13, -1e-13, NaN, 0) },
+      ),
+      { minLength: 12 * 9, maxLength: 12 * 9 },
+    ),
+    present: fc.array(
+      fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(0) }),
+      {
+        minLength: 12 * 9,
+        maxLength: 12 * 9,
+      },
+    ),
+  });
+  const arbCase = fc
+    .record({
+      nSteps: fc.constantFrom(1, 2, 3, 9),
+      hists: fc.array(arbHistogram, { maxLength: 4 }),
+      q: fc.array(arbQuantile, { minLength: 9, maxLength: 9 }),
+      lower: fc.array(fc.oneof(arbValue, fc.integer({ min: -5, max: 20 })), {
+        minLength: 9,
+        maxLength: 9,
+      }),
+      upper: fc.array(fc.oneof(arbValue, fc.integer({ min: -5, max: 20 })), {
+        minLength: 9,
+        maxLength: 9,
+      }),
+    })
+    .map((c) => {
+      const offsets = [0];
+      const bounds: number[] = [];
+      const counts: number[] = [];
+      const mask: number[] = [];
+      for (const h of c.hists) {
+        const b = h.bounds.slice(0, h.nBuckets).sort((x, y) => x - y);
+        if (h.infLast && b.length > 0) b[b.length - 1] = Infinity;
+        const rows: number[][] = b.map(() => []);
+        for (let i = 0; i < c.nSteps; i++) {
+          let acc = 0;
+          for (let r = 0; r < b.length; r++) {
+            const d = h.increments[r * 9 + i] as number;
+            acc = Math.abs(d) < 1e-6 ? acc * (1 + d) : acc + d;
+            (rows[r] as number[]).push(acc);
+          }
+        }
+        b.forEach((bound, r) => {
+          bounds.push(bound);
+          counts.push(...(rows[r] as number[]));
+          for (let i = 0; i < c.nSteps; i++) mask.push(h.present[r * 9 + i] as number);
+        });
+        offsets.push(bounds.length);
+      }
+      const input: ClassicHistograms = {
+        bucketOffsets: Uint32Array.from(offsets),
+        upperBounds: Float64Array.from(bounds),
+        counts: Float64Array.from(counts),
+        mask: Uint8Array.from(mask),
+        nSteps: c.nSteps,
+      };
+      const steps = (a: number[]) => Float64Array.from(a.slice(0, c.nSteps));
+      return {
+        input,
+        nHist: c.hists.length,
+        q: steps(c.q),
+        lower: steps(c.lower),
+        upper: steps(c.upper),
+      };
+    });
+  test.prop([arbCase], { numRuns: 2500 })('wasm equals the reference', (c) => {
+    const cells = c.nHist * c.input.nSteps;
+    const want = {
+      ...matrix(cells),
+      fixFlags: new Uint8Array(cells),
+      fixDetail: new Float64Array(3 * cells),
+    };
+    const wantFlags = impls.reference.histogramQuantile(c.input, c.q, want);
+    const wantFraction = matrix(cells);
+    const wantFractionFlags = impls.reference.histogramFraction(
+      c.input,
+      c.lower,
+      c.upper,
+      wantFraction,
+    );
+    for (const [name, k] of wasmImpls()) {
+      const got = {
+        ...matrix(cells),
+        fixFlags: new Uint8Array(cells).fill(9),
+        fixDetail: new Float64Array(3 * cells).fill(9),
+      };
+      const flags = k.histogramQuantile(c.input, c.q, got);
+      expectSameValues(got.values, want.values, `${name} quantile values`);
+      expectSameValues(got.mask, want.mask, `${name} quantile mask`);
+      expectSameValues(got.fixFlags, want.fixFlags, `${name} quantile fixFlags`);
+      expectSameValues(got.fixDetail, want.fixDetail, `${name} quantile fixDetail`);
+      expectSameValues([flags], [wantFlags], `${name} quantile flags`);
+      const gotFraction = matrix(cells);
+      const fractionFlags = k.histogramFraction(c.input, c.lower, c.upper, gotFraction);
+      expectSameValues(gotFraction.values, wantFraction.values, `${name} fraction values`);
+      expectSameValues(gotFraction.mask, wantFraction.mask, `${name} fraction mask`);
+      expectSameValues([fractionFlags], [wantFractionFlags], `${name} fraction flags`);
+    }
+  });
+});

@@ -1,0 +1,558 @@
+/**
+ * The {@link Kernels} interface over a WebAssembly instance. Each method checks its
+ * arguments, places them in the instance's memory (arena buffers in place, other arrays
+ * copied in), calls one export for the whole batch, copies outputs back to arrays that
+ * live outside the memory, and releases its scratch space.
+ */
+
+import { type Arena, WasmArena } from './arena.js';
+import {
+  AGGREGATE_OP_IDS,
+  BINARY_OP_IDS,
+  MATH_FUNCTION_IDS,
+  RANGE_FUNCTION_IDS,
+} from './constants.js';
+import type { KernelBackend, Kernels } from './kernels.js';
+import { binaryRows } from './reference.js';
+import type {
+  AggregateOp,
+  BinaryOp,
+  BinaryOptions,
+  ClassicHistograms,
+  HistogramQuantileOutput,
+  InstantSelectorOptions,
+  InstantSelectorOutput,
+  MathFunction,
+  RangeFunction,
+  RangeFunctionOptions,
+  SeriesBatch,
+  StepGrid,
+  StepMatrix,
+} from './types.js';
+import {
+  checkGrid,
+  checkGroups,
+  checkHistograms,
+  checkLength,
+  checkMatrix,
+  checkRangeOptions,
+  checkSeries,
+  durationSeconds,
+} from './validate.js';
+
+/** The module's exports (see assembly/index.ts). Pointers and lengths are numbers. */
+export interface KernelExports {
+  heap_base(): number;
+  select_instant(
+    ts: number,
+    vals: number,
+    off: number,
+    nSeries: number,
+    startMs: number,
+    stepMs: number,
+    nSteps: number,
+    lookbackMs: number,
+    leftOpen: number,
+    offsetMs: number,
+    atMs: number,
+    hasAt: number,
+    outVals: number,
+    outMask: number,
+    outTs: number,
+  ): void;
+  count_stale(vals: number, len: number): number;
+  compact_stale(
+    ts: number,
+    vals: number,
+    off: number,
+    n: number,
+    outTs: number,
+    outVals: number,
+    outOff: number,
+  ): number;
+  range_eval(
+    fn: number,
+    ts: number,
+    vals: number,
+    off: number,
+    nSeries: number,
+    startMs: number,
+    stepMs: number,
+    nSteps: number,
+    rangeMs: number,
+    offsetMs: number,
+    atMs: number,
+    hasAt: number,
+    leftOpen: number,
+    modifier: number,
+    lookbackMs: number,
+    legacy: number,
+    rangeSeconds: number,
+    p1: number,
+    p2: number,
+    scratch: number,
+    maxLen: number,
+    outVals: number,
+    outMask: number,
+  ): number;
+  aggregate(
+    op: number,
+    vals: number,
+    mask: number,
+    groups: number,
+    nSeries: number,
+    nGroups: number,
+    nSteps: number,
+    param: number,
+    scratch: number,
+    outVals: number,
+    outMask: number,
+  ): number;
+  binary_op(
+    op: number,
+    lhs: number,
+    rhs: number,
+    nRows: number,
+    nSteps: number,
+    lhsScalar: number,
+    rhsScalar: number,
+    lhsMask: number,
+    rhsMask: number,
+    returnBool: number,
+    outVals: number,
+    outMask: number,
+  ): void;
+  unary_op(fn: number, input: number, n: number, out: number): void;
+  round_op(input: number, nRows: number, nSteps: number, nearest: number, out: number): void;
+  clamp_op(
+    input: number,
+    mask: number,
+    nRows: number,
+    nSteps: number,
+    lo: number,
+    hi: number,
+    outVals: number,
+    outMask: number,
+  ): void;
+  histogram_quantile(
+    bounds: number,
+    bucketOff: number,
+    nHist: number,
+    counts: number,
+    mask: number,
+    nSteps: number,
+    q: number,
+    scratch: number,
+    maxBuckets: number,
+    outVals: number,
+    outMask: number,
+    fixFlags: number,
+    fixDetail: number,
+  ): number;
+  histogram_fraction(
+    bounds: number,
+    bucketOff: number,
+    nHist: number,
+    counts: number,
+    mask: number,
+    nSteps: number,
+    lower: number,
+    upper: number,
+    scratch: number,
+    maxBuckets: number,
+    outVals: number,
+    outMask: number,
+  ): number;
+}
+
+type Typed = Float64Array | Uint32Array | Uint8Array;
+
+const MODIFIER_IDS = { none: 0, anchored: 1, smoothed: 2 } as const;
+
+/**
+ * Where one call's arrays live in memory. Pointers of arrays already in the memory
+ * are taken before anything is allocated (allocating may grow the memory, which
+ * detaches those arrays); everything else is allocated and copied afterwards.
+ */
+class Placement {
+  /** Addresses of the inputs, in the order given (0 for an absent optional array). */
+  readonly inputs: number[] = [];
+  /** Addresses of the outputs, in the order given. */
+  readonly outputs: number[] = [];
+  /** Address of the scratch space. */
+  scratch = 0;
+  private readonly copyBack: { dst: Typed; ptr: number }[] = [];
+
+  constructor(
+    private readonly arena: WasmArena,
+    inputs: readonly (Typed | undefined)[],
+    outputs: readonly (Typed | undefined)[],
+    scratchBytes: number,
+  ) {
+    const buffer = arena.memory.buffer;
+    const inside = (a: Typed | undefined): number =>
+      a !== undefined && a.buffer === buffer ? a.byteOffset : -1;
+    const inPtrs = inputs.map(inside);
+    const outPtrs = outputs.map(inside);
+    for (let i = 0; i < inputs.length; i++) {
+      const a = inputs[i];
+      let ptr = inPtrs[i] as number;
+      // Empty arrays (a detached view reads as one) need no memory.
+      if (a === undefined || a.byteLength === 0) ptr = 0;
+      else if (ptr < 0) {
+        ptr = arena.alloc(a.byteLength);
+        new Uint8Array(arena.memory.buffer, ptr, a.byteLength).set(
+          new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+        );
+      }
+      this.inputs.push(ptr);
+    }
+    for (let i = 0; i < outputs.length; i++) {
+      const a = outputs[i];
+      let ptr = outPtrs[i] as number;
+      if (a === undefined || a.byteLength === 0) ptr = 0;
+      else if (ptr < 0) {
+        ptr = arena.alloc(a.byteLength);
+        this.copyBack.push({ dst: a, ptr });
+      }
+      this.outputs.push(ptr);
+    }
+    if (scratchBytes > 0) this.scratch = arena.alloc(scratchBytes);
+  }
+
+  /** Allocates more scratch space after placement. */
+  alloc(bytes: number): number {
+    return this.arena.alloc(bytes);
+  }
+
+  /** Copies results to the outputs that live outside the memory. */
+  finish(): void {
+    const buffer = this.arena.memory.buffer;
+    for (const { dst, ptr } of this.copyBack) {
+      new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength).set(
+        new Uint8Array(buffer, ptr, dst.byteLength),
+      );
+    }
+  }
+}
+
+function longestRun(offsets: Uint32Array, n: number): number {
+  let longest = 0;
+  for (let s = 0; s < n; s++)
+    longest = Math.max(longest, (offsets[s + 1] as number) - (offsets[s] as number));
+  return longest;
+}
+
+/** Kernels running in a WebAssembly instance (built with or without SIMD). */
+export class WasmKernels implements Kernels {
+  readonly arena: Arena;
+  private readonly wasmArena: WasmArena;
+
+  constructor(
+    readonly backend: KernelBackend,
+    private readonly exports: KernelExports,
+    memory: WebAssembly.Memory,
+  ) {
+    this.wasmArena = new WasmArena(memory, exports.heap_base());
+    this.arena = this.wasmArena;
+  }
+
+  // Runs body with the arrays placed; frees the call's scratch afterwards.
+  private call<R>(
+    inputs: readonly (Typed | undefined)[],
+    outputs: readonly (Typed | undefined)[],
+    scratchBytes: number,
+    body: (p: Placement) => R,
+  ): R {
+    const mark = this.wasmArena.mark();
+    try {
+      const p = new Placement(this.wasmArena, inputs, outputs, scratchBytes);
+      const result = body(p);
+      p.finish();
+      return result;
+    } finally {
+      this.wasmArena.release(mark);
+    }
+  }
+
+  instantSelector(
+    input: SeriesBatch,
+    grid: StepGrid,
+    options: InstantSelectorOptions,
+    out: InstantSelectorOutput,
+  ): void {
+    const n = checkSeries(input);
+    checkGrid(grid);
+    checkMatrix(out, n * grid.nSteps, 'out');
+    checkLength(out.ts, n * grid.nSteps, 'out.ts');
+    const atMs = options.atMs ?? null;
+    this.call([input.ts, input.values, input.offsets], [out.values, out.mask, out.ts], 0, (p) => {
+      const [ts, vals, off] = p.inputs as [number, number, number];
+      const [ov, om, ot] = p.outputs as [number, number, number];
+      this.exports.select_instant(
+        ts,
+        vals,
+        off,
+        n,
+        grid.startMs,
+        grid.stepMs,
+        grid.nSteps,
+        options.lookbackMs,
+        (options.leftOpen ?? true) ? 1 : 0,
+        options.offsetMs ?? 0,
+        atMs ?? 0,
+        atMs === null ? 0 : 1,
+        ov,
+        om,
+        ot,
+      );
+    });
+  }
+
+  rangeFunction(
+    fn: RangeFunction,
+    input: SeriesBatch,
+    grid: StepGrid,
+    options: RangeFunctionOptions,
+    out: StepMatrix,
+  ): number {
+    const id = RANGE_FUNCTION_IDS[fn];
+    if (id === undefined) throw new RangeError(`kernels: unknown range function ${fn}`);
+    const n = checkSeries(input);
+    checkGrid(grid);
+    checkMatrix(out, n * grid.nSteps, 'out');
+    checkRangeOptions(fn, options, grid.nSteps);
+    const total = input.offsets[n] as number;
+    const maxLen = longestRun(input.offsets, n);
+    const atMs = options.atMs ?? null;
+    const inputs = [input.ts, input.values, input.offsets, options.param, options.param2];
+    return this.call(inputs, [out.values, out.mask], 28 * maxLen + 16, (p) => {
+      let [ts, vals, off] = p.inputs as [number, number, number];
+      const [, , , p1, p2] = p.inputs as number[];
+      const [ov, om] = p.outputs as [number, number];
+      // Range functions never see staleness markers: drop them first.
+      if (total > 0 && this.exports.count_stale(vals, total) > 0) {
+        const cts = p.alloc(total * 8);
+        const cvals = p.alloc(total * 8);
+        const coff = p.alloc((n + 1) * 4);
+        this.exports.compact_stale(ts, vals, off, n, cts, cvals, coff);
+        ts = cts;
+        vals = cvals;
+        off = coff;
+      }
+      return this.exports.range_eval(
+        id,
+        ts,
+        vals,
+        off,
+        n,
+        grid.startMs,
+        grid.stepMs,
+        grid.nSteps,
+        options.rangeMs,
+        options.offsetMs ?? 0,
+        atMs ?? 0,
+        atMs === null ? 0 : 1,
+        (options.leftOpen ?? true) ? 1 : 0,
+        MODIFIER_IDS[options.modifier ?? 'none'],
+        options.lookbackMs ?? 0,
+        options.legacyExtrapolation ? 1 : 0,
+        durationSeconds(options.rangeMs),
+        p1 as number,
+        p2 as number,
+        p.scratch,
+        maxLen,
+        ov,
+        om,
+      );
+    });
+  }
+
+  aggregate(
+    op: AggregateOp,
+    input: StepMatrix,
+    groups: Uint32Array,
+    nGroups: number,
+    nSteps: number,
+    out: StepMatrix,
+    param?: Float64Array,
+  ): number {
+    const id = AGGREGATE_OP_IDS[op];
+    if (id === undefined) throw new RangeError(`kernels: unknown aggregation ${op}`);
+    const n = checkGroups(op, input, groups, nGroups, nSteps, out, param);
+    const cells = nGroups * nSteps;
+    const scratch = Math.max(25 * cells, 8 * (nGroups + 2) + 16 * n) + 16;
+    return this.call(
+      [input.values, input.mask, groups, param],
+      [out.values, out.mask],
+      scratch,
+      (p) => {
+        const [vals, mask, grp, par] = p.inputs as [number, number, number, number];
+        const [ov, om] = p.outputs as [number, number];
+        return this.exports.aggregate(
+          id,
+          vals,
+          mask,
+          grp,
+          n,
+          nGroups,
+          nSteps,
+          par,
+          p.scratch,
+          ov,
+          om,
+        );
+      },
+    );
+  }
+
+  binary(
+    op: BinaryOp,
+    lhs: Float64Array,
+    rhs: Float64Array,
+    out: StepMatrix,
+    options: BinaryOptions,
+  ): void {
+    const id = BINARY_OP_IDS[op];
+    if (id === undefined) throw new RangeError(`kernels: unknown binary operator ${op}`);
+    const rows = binaryRows(lhs, rhs, out, options);
+    const lhsScalar = options.lhsScalar ?? false;
+    const rhsScalar = options.rhsScalar ?? false;
+    const lhsMask = lhsScalar ? undefined : options.lhsMask;
+    const rhsMask = rhsScalar ? undefined : options.rhsMask;
+    this.call([lhs, rhs, lhsMask, rhsMask], [out.values, out.mask], 0, (p) => {
+      const [l, r, lm, rm] = p.inputs as [number, number, number, number];
+      const [ov, om] = p.outputs as [number, number];
+      this.exports.binary_op(
+        id,
+        l,
+        r,
+        rows,
+        options.nSteps,
+        lhsScalar ? 1 : 0,
+        rhsScalar ? 1 : 0,
+        lm,
+        rm,
+        options.returnBool ? 1 : 0,
+        ov,
+        om,
+      );
+    });
+  }
+
+  math(fn: MathFunction, input: Float64Array, out: Float64Array): void {
+    const id = MATH_FUNCTION_IDS[fn];
+    if (id === undefined) throw new RangeError(`kernels: unknown math function ${fn}`);
+    checkLength(out, input.length, 'out');
+    this.call([input], [out], 0, (p) => {
+      this.exports.unary_op(id, p.inputs[0] as number, input.length, p.outputs[0] as number);
+    });
+  }
+
+  round(input: Float64Array, toNearest: Float64Array, nSteps: number, out: Float64Array): void {
+    checkLength(toNearest, nSteps, 'toNearest');
+    checkLength(out, input.length, 'out');
+    if (nSteps <= 0 || input.length % nSteps !== 0) {
+      throw new RangeError('kernels: input length must be a multiple of nSteps');
+    }
+    this.call([input, toNearest], [out], 0, (p) => {
+      const [inp, near] = p.inputs as [number, number];
+      this.exports.round_op(inp, input.length / nSteps, nSteps, near, p.outputs[0] as number);
+    });
+  }
+
+  clamp(
+    input: Float64Array,
+    min: Float64Array,
+    max: Float64Array,
+    nSteps: number,
+    out: StepMatrix,
+    inputMask?: Uint8Array,
+  ): void {
+    checkLength(min, nSteps, 'min');
+    checkLength(max, nSteps, 'max');
+    checkMatrix(out, input.length, 'out');
+    if (inputMask) checkLength(inputMask, input.length, 'inputMask');
+    if (nSteps <= 0 || input.length % nSteps !== 0) {
+      throw new RangeError('kernels: input length must be a multiple of nSteps');
+    }
+    this.call([input, inputMask, min, max], [out.values, out.mask], 0, (p) => {
+      const [inp, mask, lo, hi] = p.inputs as [number, number, number, number];
+      const [ov, om] = p.outputs as [number, number];
+      this.exports.clamp_op(inp, mask, input.length / nSteps, nSteps, lo, hi, ov, om);
+    });
+  }
+
+  histogramQuantile(
+    input: ClassicHistograms,
+    q: Float64Array,
+    out: HistogramQuantileOutput,
+  ): number {
+    const [nHist, , largest] = checkHistograms(input);
+    const { nSteps } = input;
+    checkLength(q, nSteps, 'q');
+    checkMatrix(out, nHist * nSteps, 'out');
+    if (out.fixFlags) checkLength(out.fixFlags, nHist * nSteps, 'fixFlags');
+    if (out.fixDetail) checkLength(out.fixDetail, 3 * nHist * nSteps, 'fixDetail');
+    const inputs = [input.upperBounds, input.bucketOffsets, input.counts, input.mask, q];
+    const outputs = [out.values, out.mask, out.fixFlags, out.fixDetail];
+    return this.call(inputs, outputs, 16 * largest + 16, (p) => {
+      const [bounds, off, counts, mask, qp] = p.inputs as [number, number, number, number, number];
+      const [ov, om, ff, fd] = p.outputs as [number, number, number, number];
+      return this.exports.histogram_quantile(
+        bounds,
+        off,
+        nHist,
+        counts,
+        mask,
+        nSteps,
+        qp,
+        p.scratch,
+        largest,
+        ov,
+        om,
+        ff,
+        fd,
+      );
+    });
+  }
+
+  histogramFraction(
+    input: ClassicHistograms,
+    lower: Float64Array,
+    upper: Float64Array,
+    out: StepMatrix,
+  ): number {
+    const [nHist, , largest] = checkHistograms(input);
+    const { nSteps } = input;
+    checkLength(lower, nSteps, 'lower');
+    checkLength(upper, nSteps, 'upper');
+    checkMatrix(out, nHist * nSteps, 'out');
+    const inputs = [input.upperBounds, input.bucketOffsets, input.counts, input.mask, lower, upper];
+    return this.call(inputs, [out.values, out.mask], 16 * largest + 16, (p) => {
+      const [bounds, off, counts, mask, lo, hi] = p.inputs as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      const [ov, om] = p.outputs as [number, number];
+      return this.exports.histogram_fraction(
+        bounds,
+        off,
+        nHist,
+        counts,
+        mask,
+        nSteps,
+        lo,
+        hi,
+        p.scratch,
+        largest,
+        ov,
+        om,
+      );
+    });
+  }
+}
