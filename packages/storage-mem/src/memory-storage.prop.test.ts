@@ -1,0 +1,277 @@
+import { fc, test } from '@fast-check/vitest';
+import type { Labels, Matcher, MatchType, SelectHints } from '@promql-ts/engine';
+import { compileMatcher } from '@promql-ts/engine';
+import { describe, expect } from 'vitest';
+import { compareStrings, labelValue, normalizeLabels } from './labels.js';
+import { type AppendStatus, MemoryStorage, type OutOfOrderPolicy } from './memory-storage.js';
+import { STALE_NAN } from './values.js';
+
+/** A map key for a normalised label set. */
+const keyOf = (labels: Labels): string => JSON.stringify(labels);
+
+const ALL = { startMs: Number.NEGATIVE_INFINITY, endMs: Number.POSITIVE_INFINITY };
+
+function hints(startMs: number, endMs: number): SelectHints {
+  return { startMs, endMs, stepMs: 0, rangeMs: 0, func: null, grouping: [], by: false };
+}
+
+const scratch = new Float64Array(1);
+const scratchBits = new BigUint64Array(scratch.buffer);
+function bitsOf(arr: Float64Array, i: number): bigint {
+  return new BigUint64Array(arr.buffer, arr.byteOffset + i * 8, 1)[0]!;
+}
+
+/** A value as written: a number, or the staleness marker (kept symbolic: see values.ts). */
+type Value = number | 'stale';
+const value: fc.Arbitrary<Value> = fc.oneof(
+  fc.double(),
+  fc.constantFrom<Value>(
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    -0,
+    0,
+    'stale',
+  ),
+);
+function bitsOfValue(v: Value): bigint {
+  scratch[0] = v === 'stale' ? STALE_NAN : v;
+  return scratchBits[0]!;
+}
+
+const labelSet = fc.record(
+  {
+    __name__: fc.constantFrom('a', 'b'),
+    job: fc.constantFrom('', 'x', 'y'),
+    i: fc.constantFrom('', '1', '2'),
+  },
+  { requiredKeys: ['__name__'] },
+);
+
+type Write =
+  | { kind: 'append'; labels: Record<string, string>; t: number; v: Value }
+  | { kind: 'bulk'; labels: Record<string, string>; ts: number[]; vs: Value[] }
+  | { kind: 'deleteBefore'; t: number }
+  | { kind: 'deleteRange'; job: string; start: number; end: number };
+
+const timestamp = fc.integer({ min: -50, max: 400 });
+const write: fc.Arbitrary<Write> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('append' as const),
+      labels: labelSet,
+      t: timestamp,
+      v: value,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(labelSet, fc.array(fc.tuple(timestamp, value), { maxLength: 30 }), fc.boolean())
+      .map(([labels, samples, sorted]): Write => {
+        // Sorted, unique timestamps exercise the bulk path; others the per-sample one.
+        const pairs = sorted
+          ? [...new Map(samples.map(([t, v]) => [t, v])).entries()].sort((x, y) => x[0] - y[0])
+          : samples;
+        return { kind: 'bulk', labels, ts: pairs.map((p) => p[0]), vs: pairs.map((p) => p[1]) };
+      }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteBefore' as const), t: timestamp }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('deleteRange' as const),
+      job: fc.constantFrom('x', 'y'),
+      start: timestamp,
+      end: timestamp,
+    }),
+  },
+);
+
+/** The reference model: per series, timestamp → value bits, with Prometheus's rules. */
+class Model {
+  readonly series = new Map<string, { labels: Labels; samples: Map<number, bigint> }>();
+  constructor(readonly policy: OutOfOrderPolicy) {}
+
+  append(labelsIn: Record<string, string>, t: number, v: Value): AppendStatus {
+    const labels = normalizeLabels(labelsIn);
+    const key = keyOf(labels);
+    let s = this.series.get(key);
+    if (s === undefined) {
+      s = { labels, samples: new Map() };
+      this.series.set(key, s);
+    }
+    const bits = bitsOfValue(v);
+    const maxT = s.samples.size === 0 ? Number.NEGATIVE_INFINITY : Math.max(...s.samples.keys());
+    let status: AppendStatus;
+    if (t > maxT) status = 'added';
+    else if (t === maxT || (this.policy === 'accept' && s.samples.has(t))) {
+      status = s.samples.get(t) === bits ? 'identical' : 'duplicate sample for timestamp';
+    } else status = this.policy === 'accept' ? 'added' : 'out of order sample';
+    if (status === 'added') s.samples.set(t, bits);
+    if (s.samples.size === 0) this.series.delete(key);
+    return status;
+  }
+
+  delete(pred: (labels: Labels, t: number) => boolean): number {
+    let n = 0;
+    for (const [key, s] of this.series) {
+      for (const t of [...s.samples.keys()]) {
+        if (pred(s.labels, t)) {
+          s.samples.delete(t);
+          n++;
+        }
+      }
+      if (s.samples.size === 0) this.series.delete(key);
+    }
+    return n;
+  }
+}
+
+describe('MemoryStorage: what is read equals what was written', () => {
+  test.prop(
+    [
+      fc.array(write, { maxLength: 60 }),
+      fc.constantFrom<OutOfOrderPolicy>('reject', 'accept'),
+      fc.integer({ min: 1, max: 120 }),
+      fc.tuple(timestamp, timestamp),
+    ],
+    { numRuns: 300 },
+  )('random writes, deletions and reads', (writes, policy, chunkRangeMs, [q1, q2]) => {
+    const storage = new MemoryStorage({ outOfOrder: policy, chunkRangeMs, maxRejections: 1000 });
+    const model = new Model(policy);
+    for (const w of writes) {
+      if (w.kind === 'append') {
+        const r = storage.append(w.labels, w.t, w.v === 'stale' ? STALE_NAN : w.v);
+        const status = model.append(w.labels, w.t, w.v);
+        const got = r.added ? 'added' : r.identical ? 'identical' : r.rejections[0]!.reason;
+        expect(got).toBe(status);
+      } else if (w.kind === 'bulk') {
+        const vs = new Float64Array(w.vs.length);
+        w.vs.forEach((v, i) => {
+          vs[i] = v === 'stale' ? STALE_NAN : v;
+        });
+        const r = storage.addSeries(w.labels, w.ts, vs);
+        const statuses = w.ts.map((t, i) => model.append(w.labels, t, w.vs[i]!));
+        expect(r.added).toBe(statuses.filter((s) => s === 'added').length);
+        expect(r.identical).toBe(statuses.filter((s) => s === 'identical').length);
+        expect(r.rejections.map((x) => x.reason)).toEqual(
+          statuses.filter((s) => s !== 'added' && s !== 'identical'),
+        );
+      } else if (w.kind === 'deleteBefore') {
+        expect(storage.deleteBefore(w.t).samples).toBe(model.delete((_, t) => t < w.t));
+      } else {
+        const range = { startMs: w.start, endMs: w.end };
+        const removed = storage.deleteSeries([compileMatcher('=', 'job', w.job)], range);
+        expect(removed.samples).toBe(
+          model.delete((l, t) => labelValue(l, 'job') === w.job && t >= w.start && t <= w.end),
+        );
+      }
+    }
+    // Whole range, then a random sub-range.
+    for (const [start, end] of [
+      [ALL.startMs, ALL.endMs],
+      [Math.min(q1, q2), Math.max(q1, q2)],
+    ] as const) {
+      const got = new Map<string, [number, bigint][]>();
+      for (const s of storage.select([], hints(start, end))) {
+        const samples: [number, bigint][] = [];
+        let last = Number.NEGATIVE_INFINITY;
+        let lastPartition = Number.NEGATIVE_INFINITY;
+        for (const c of s.chunks) {
+          expect(c.timestamps.length).toBe(c.values.length);
+          // One chunk per time partition, each within its partition.
+          const partition = Math.floor(c.timestamps[0]! / chunkRangeMs);
+          expect(partition).toBeGreaterThan(lastPartition);
+          expect(Math.floor(c.timestamps[c.timestamps.length - 1]! / chunkRangeMs)).toBe(partition);
+          lastPartition = partition;
+          for (let i = 0; i < c.timestamps.length; i++) {
+            const t = c.timestamps[i]!;
+            expect(t).toBeGreaterThan(last);
+            last = t;
+            if (t >= start && t <= end) samples.push([t, bitsOf(c.values, i)]);
+          }
+        }
+        expect(samples.length).toBeGreaterThan(0);
+        got.set(keyOf(s.labels), samples);
+      }
+      const want = new Map<string, [number, bigint][]>();
+      for (const [key, s] of model.series) {
+        const samples = [...s.samples.entries()]
+          .filter(([t]) => t >= start && t <= end)
+          .sort((x, y) => x[0] - y[0]);
+        if (samples.length > 0) want.set(key, samples);
+      }
+      expect(got).toEqual(want);
+    }
+    let total = 0;
+    for (const s of model.series.values()) total += s.samples.size;
+    expect(storage.stats()).toMatchObject({ series: model.series.size, samples: total });
+  });
+});
+
+// === Matcher selection equals a brute-force filter ===
+
+const names = ['__name__', 'job', 'env', 'none'];
+const values = ['', 'x', 'y', 'xy', 'é', 'x\ny'];
+const seriesLabels = fc.record({
+  __name__: fc.constantFrom('up', 'down', 'up_total'),
+  job: fc.constantFrom(...values),
+  env: fc.constantFrom(...values),
+});
+const matcher: fc.Arbitrary<[MatchType, string, string]> = fc.tuple(
+  fc.constantFrom<MatchType>('=', '!=', '=~', '!~'),
+  fc.constantFrom(...names),
+  fc.constantFrom(
+    ...values,
+    'up.*',
+    '.*',
+    '.+',
+    'x|y',
+    'x|',
+    '(x|xy)',
+    'x.*y',
+    '.*y',
+    'up|down',
+    '[xy]+',
+    'X',
+  ),
+);
+
+describe('MemoryStorage: selection equals a brute-force filter', () => {
+  test.prop(
+    [
+      fc.array(seriesLabels, { minLength: 1, maxLength: 40 }),
+      fc.array(matcher, { maxLength: 4 }),
+      fc.constantFrom(...names),
+    ],
+    { numRuns: 500 },
+  )('select, series, labelNames and labelValues', (all, ms, valuesOf) => {
+    const storage = new MemoryStorage();
+    const distinct = new Map<string, Labels>();
+    all.forEach((l, i) => {
+      const labels = normalizeLabels(l);
+      storage.append(labels, i, i);
+      distinct.set(keyOf(labels), labels);
+    });
+    const matchers: Matcher[] = ms.map(([t, n, v]) => compileMatcher(t, n, v));
+    const expected = [...distinct.values()].filter((l) =>
+      matchers.every((m) => m.matches(labelValue(l, m.name))),
+    );
+    const key = (l: Labels) => keyOf(l);
+    const sortKeys = (ls: readonly Labels[]) => ls.map(key).sort();
+    expect(
+      sortKeys(storage.select(matchers, hints(ALL.startMs, ALL.endMs)).map((s) => s.labels)),
+    ).toEqual(sortKeys(expected));
+    expect(sortKeys(storage.series(matchers, ALL))).toEqual(sortKeys(expected));
+    const expectedNames = [...new Set(expected.flatMap((l) => l.map((x) => x.name)))].sort(
+      compareStrings,
+    );
+    expect(storage.labelNames(matchers, ALL)).toEqual(expectedNames);
+    const expectedValues = [...new Set(expected.map((l) => labelValue(l, valuesOf)))]
+      .filter((v) => v !== '')
+      .sort(compareStrings);
+    expect(storage.labelValues(valuesOf, matchers, ALL)).toEqual(expectedValues);
+  });
+});
