@@ -1,0 +1,41 @@
+/**
+ * Label-set helpers shared by the comparison, the runner and the differential tools:
+ * identity keys, Prometheus's ordering (`labels.Compare`) and its printed form
+ * (`labels.String`).
+ */
+import type { Labels } from '@promql-ts/engine';
+import { isLegacyLabelName, quoteGo } from '@promql-ts/parser';
+import { compareStrings } from '@promql-ts/storage-mem';
+
+/** A string that is equal for two label sets exactly when they are equal (same order). */
+export function labelsKey(labels: Labels): string {
+  return JSON.stringify(labels.map((l) => [l.name, l.value]));
+}
+
+/**
+ * Prometheus's `labels.Compare`: label by label, name then value in byte order; a set that
+ * is a prefix of the other sorts first.
+ */
+export function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name) return compareStrings(x.name, y.name);
+    if (x.value !== y.value) return compareStrings(x.value, y.value);
+  }
+  return a.length - b.length;
+}
+
+/** A label set as Prometheus prints it: `{__name__="up", job="api"}`. */
+export function formatLabels(labels: Labels): string {
+  const parts = labels.map(
+    (l) => `${isLegacyLabelName(l.name) ? l.name : quoteGo(l.name)}=${quoteGo(l.value)}`,
+  );
+  return `{${parts.join(', ')}}`;
+}
+
+/** Label sets sorted as Prometheus sorts a matrix (by {@link compareLabels}). */
+export function sortLabelSets<T extends { readonly metric: Labels }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => compareLabels(a.metric, b.metric));
+}
