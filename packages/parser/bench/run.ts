@@ -7,7 +7,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parser as lezer } from '@prometheus-io/lezer-promql';
-import { parse } from '../dist/index.js';
+
+// Types from the sources, code from the build: the bench measures what users run.
+const DIST = '../dist/index.js';
+const { parse } = (await import(DIST)) as typeof import('../src/index.js');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
