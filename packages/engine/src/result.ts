@@ -77,6 +77,8 @@ export interface QueryStats {
 
 /** The outcome of `evaluate` / `evaluateRange`. */
 export interface QueryResult {
+  /** The query as evaluated (printed from the AST when one was given). */
+  readonly query: string;
   readonly value: QueryValue;
   readonly warnings: readonly Annotation[];
   readonly infos: readonly Annotation[];

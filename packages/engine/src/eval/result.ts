@@ -1,0 +1,131 @@
+/**
+ * The last step of a query: delayed name removal, then the evaluated value in the shape
+ * the API returns (an instant vector, a matrix sorted by labels, a scalar or a string).
+ */
+import { isStaleNaN } from '@promql-ts/kernels';
+import { ExecutionError } from '../errors.js';
+import { compareLabels, dropMetricName, labelsKey } from '../labels.js';
+import { SAME_LABELSET } from '../ops/checks.js';
+import type { InstantSample, QueryValue, RangeSeries } from '../result.js';
+import {
+  type Grid,
+  mergeSameLabelsets,
+  type RangeVectors,
+  type StepVectors,
+  type Value,
+} from '../value.js';
+import type { EvalContext } from './context.js';
+
+/** Drops the names that delayed name removal kept until now. */
+function cleanupNames(ctx: EvalContext, v: StepVectors): StepVectors {
+  if (!ctx.delayedNameRemoval) return v;
+  let changed = false;
+  const labels = v.labels.map((ls, i) => {
+    if (v.dropName[i] !== 1) return ls;
+    const out = dropMetricName(ls);
+    if (out !== ls) changed = true;
+    return out;
+  });
+  return changed ? { ...v, labels, dropName: new Uint8Array(labels.length) } : v;
+}
+
+/** Converts the root's value to the query's result. */
+export function toQueryValue(
+  ctx: EvalContext,
+  value: Value,
+  grid: Grid,
+  isRange: boolean,
+): QueryValue {
+  switch (value.kind) {
+    case 'string':
+      return { type: 'string', t: grid.startMs, v: value.value };
+    case 'scalar':
+      if (!isRange) return { type: 'scalar', t: grid.startMs, v: value.values[0]! };
+      return {
+        type: 'matrix',
+        series: [
+          {
+            metric: [],
+            timestamps: Float64Array.from(
+              { length: grid.nSteps },
+              (_, i) => grid.startMs + i * grid.stepMs,
+            ),
+            values: Float64Array.from(value.values),
+          },
+        ],
+      };
+    case 'range':
+      return { type: 'matrix', series: rawSeries(ctx, value, grid.startMs) };
+    case 'vector': {
+      const v = cleanupNames(ctx, value);
+      if (!isRange) return { type: 'vector', samples: instantSamples(v, grid.startMs) };
+      return { type: 'matrix', series: rangeSeries(mergeSameLabelsets(v), grid) };
+    }
+  }
+}
+
+function instantSamples(v: StepVectors, t: number): InstantSample[] {
+  const out: InstantSample[] = [];
+  const seen = new Set<string>();
+  for (let r = 0; r < v.labels.length; r++) {
+    if (v.mask[r * v.nSteps] !== 1) continue;
+    const key = labelsKey(v.labels[r]!);
+    if (seen.has(key)) throw new ExecutionError(SAME_LABELSET);
+    seen.add(key);
+    out.push({ metric: v.labels[r]!, t, v: v.values[r * v.nSteps]! });
+  }
+  return out;
+}
+
+function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
+  const { nSteps } = v;
+  const order = v.labels.map((_, i) => i);
+  order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
+  const out: RangeSeries[] = [];
+  for (const r of order) {
+    const base = r * nSteps;
+    let n = 0;
+    for (let s = 0; s < nSteps; s++) n += v.mask[base + s]!;
+    if (n === 0) continue;
+    const timestamps = new Float64Array(n);
+    const values = new Float64Array(n);
+    let k = 0;
+    for (let s = 0; s < nSteps; s++) {
+      if (v.mask[base + s] !== 1) continue;
+      timestamps[k] = grid.startMs + s * grid.stepMs;
+      values[k] = v.values[base + s]!;
+      k++;
+    }
+    out.push({ metric: v.labels[r]!, timestamps, values });
+  }
+  return out;
+}
+
+/** A range vector at time `t`: each series' samples in its window, staleness markers left out. */
+function rawSeries(ctx: EvalContext, v: RangeVectors, t: number): RangeSeries[] {
+  const { window, batch } = v;
+  const end = (window.atMs ?? t) - window.offsetMs;
+  const start = end - window.rangeMs;
+  const closed = ctx.options.compat === 'prometheus2';
+  const out: RangeSeries[] = [];
+  for (let r = 0; r < v.labels.length; r++) {
+    const ts: number[] = [];
+    const vs: number[] = [];
+    for (let i = batch.offsets[r]!; i < batch.offsets[r + 1]!; i++) {
+      const st = batch.ts[i]!;
+      if (st > end) break;
+      if (closed ? st < start : st <= start) continue;
+      const val = batch.values[i]!;
+      if (isStaleNaN(val)) continue;
+      ts.push(st);
+      vs.push(val);
+    }
+    if (ts.length === 0) continue;
+    out.push({
+      metric: v.labels[r]!,
+      timestamps: Float64Array.from(ts),
+      values: Float64Array.from(vs),
+    });
+  }
+  return out;
+}

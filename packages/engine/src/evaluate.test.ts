@@ -1,0 +1,264 @@
+import { isStaleNaN, referenceKernels } from '@promql-ts/kernels';
+import { isPromQLError, ParseError, parse } from '@promql-ts/parser';
+import { describe, expect, it } from 'vitest';
+import { arrayStorage, regular } from '../test/array-storage.js';
+import {
+  CanceledError,
+  ExecutionError,
+  errorType,
+  evaluate,
+  evaluateRange,
+  explain,
+  LimitError,
+  type QueryResult,
+} from './index.js';
+
+const S = 1000;
+const M = 60 * S;
+
+// http_requests_total: two series, a sample every 15 s from 0 to 10 m.
+const storage = arrayStorage([
+  {
+    labels: { __name__: 'http_requests_total', job: 'api', instance: 'a' },
+    samples: regular(
+      15 * S,
+      Array.from({ length: 41 }, (_, i) => i * 10),
+    ),
+  },
+  {
+    labels: { __name__: 'http_requests_total', job: 'api', instance: 'b' },
+    samples: regular(
+      15 * S,
+      Array.from({ length: 41 }, (_, i) => i * 20),
+    ),
+  },
+  {
+    labels: { __name__: 'gauge', job: 'db' },
+    samples: [
+      [0, 1],
+      [60 * S, 2],
+      [120 * S, 'stale'],
+      [180 * S, 4],
+    ],
+  },
+]);
+
+function vector(r: QueryResult): [string, number][] {
+  if (r.value.type !== 'vector') throw new Error(`not a vector: ${r.value.type}`);
+  return r.value.samples.map((s) => [s.metric.map((l) => `${l.name}=${l.value}`).join(','), s.v]);
+}
+
+describe('instant queries', () => {
+  it('keeps staleness markers bit for bit in the test storage', async () => {
+    const found = await storage.select([], {
+      startMs: 0,
+      endMs: 1e9,
+      stepMs: 0,
+      rangeMs: 0,
+      func: null,
+      grouping: [],
+      by: false,
+    });
+    const gauge = found.find((s) => s.labels.some((l) => l.value === 'gauge'))!;
+    expect(isStaleNaN(gauge.chunks[0]!.values[2]!)).toBe(true);
+  });
+
+  it('selects the last sample in the lookback window', async () => {
+    const r = await evaluate('http_requests_total', storage, 5 * M);
+    expect(vector(r)).toEqual([
+      ['__name__=http_requests_total,instance=a,job=api', 200],
+      ['__name__=http_requests_total,instance=b,job=api', 400],
+    ]);
+    expect(r.value.type === 'vector' && r.value.samples[0]!.t).toBe(5 * M);
+  });
+
+  it('hides a series after a staleness marker and past the lookback delta', async () => {
+    expect(vector(await evaluate('gauge', storage, 150 * S))).toEqual([]);
+    expect(vector(await evaluate('gauge', storage, 200 * S))).toEqual([
+      ['__name__=gauge,job=db', 4],
+    ]);
+    expect(vector(await evaluate('gauge', storage, 180 * S + 5 * M))).toEqual([]);
+    expect(
+      vector(await evaluate('gauge', storage, 180 * S + 5 * M, { lookbackDeltaMs: 6 * M })),
+    ).toEqual([['__name__=gauge,job=db', 4]]);
+  });
+
+  it('computes rate and drops the metric name', async () => {
+    const r = await evaluate('rate(http_requests_total[1m])', storage, 5 * M);
+    expect(vector(r)).toEqual([
+      ['instance=a,job=api', 10 / 15],
+      ['instance=b,job=api', 20 / 15],
+    ]);
+  });
+
+  it('returns a matrix for a range selector, with raw sample times', async () => {
+    const r = await evaluate('http_requests_total{instance="a"}[1m]', storage, 5 * M);
+    expect(r.value.type).toBe('matrix');
+    if (r.value.type !== 'matrix') return;
+    // (4m, 5m]: 4m15s, 4m30s, 4m45s, 5m.
+    expect(Array.from(r.value.series[0]!.timestamps)).toEqual(
+      [255, 270, 285, 300].map((s) => s * S),
+    );
+  });
+
+  it('returns scalars and strings', async () => {
+    expect((await evaluate('7', storage, 0)).value).toEqual({ type: 'scalar', t: 0, v: 7 });
+    expect((await evaluate('"hello"', storage, 5 * S)).value).toEqual({
+      type: 'string',
+      t: 5 * S,
+      v: 'hello',
+    });
+  });
+
+  it('accepts a parsed expression and a Date', async () => {
+    const r = await evaluate(parse('gauge'), storage, new Date(60 * S));
+    expect(vector(r)).toEqual([['__name__=gauge,job=db', 2]]);
+    expect(r.query).toBe('gauge');
+  });
+
+  it('reports a non-counter name with its position', async () => {
+    const r = await evaluate('rate(gauge[5m])', storage, 200 * S);
+    expect(r.infos.map((a) => a.message)).toEqual([
+      'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "gauge"',
+    ]);
+    expect(r.infos[0]!.pos).toEqual({ start: 5, end: 14 });
+  });
+
+  it('counts the samples read', async () => {
+    const r = await evaluate('http_requests_total[1m]', storage, 5 * M);
+    expect(r.stats.totalQueryableSamples).toBeGreaterThanOrEqual(8);
+    expect(r.stats.peakSamples).toBeGreaterThan(0);
+  });
+});
+
+describe('range queries', () => {
+  it('returns one series per label set, sorted, with a point per step', async () => {
+    const r = await evaluateRange('http_requests_total', storage, {
+      start: 0,
+      end: 2 * M,
+      stepMs: M,
+    });
+    expect(r.value.type).toBe('matrix');
+    if (r.value.type !== 'matrix') return;
+    expect(r.value.series.map((s) => s.metric.find((l) => l.name === 'instance')?.value)).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(Array.from(r.value.series[0]!.values)).toEqual([0, 40, 80]);
+    expect(Array.from(r.value.series[0]!.timestamps)).toEqual([0, M, 2 * M]);
+  });
+
+  it('gives the same result in batches of steps', async () => {
+    for (const q of [
+      'http_requests_total',
+      'rate(http_requests_total[1m])',
+      'max_over_time(http_requests_total[1m:10s])',
+      'gauge @ 60',
+      'time()',
+    ]) {
+      const range = { start: 0, end: 10 * M, stepMs: 7 * S };
+      const whole = await evaluateRange(q, storage, range);
+      const batched = await evaluateRange(q, storage, range, { maxBatchCells: 5 });
+      expect(batched.value, q).toEqual(whole.value);
+    }
+  });
+
+  it('repeats a step-invariant expression at every step', async () => {
+    const r = await evaluateRange('gauge @ 60', storage, { start: 0, end: 10 * M, stepMs: 5 * M });
+    if (r.value.type !== 'matrix') throw new Error('not a matrix');
+    expect(Array.from(r.value.series[0]!.values)).toEqual([2, 2, 2]);
+  });
+
+  it('refuses range vectors and strings', async () => {
+    const range = { start: 0, end: M, stepMs: S };
+    await expect(evaluateRange('gauge[5m]', storage, range)).rejects.toThrow(
+      'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+    );
+    await expect(evaluateRange('"x"', storage, range)).rejects.toBeInstanceOf(ExecutionError);
+    await expect(evaluateRange('gauge', storage, { ...range, stepMs: 0 })).rejects.toThrow(
+      'zero or negative query resolution step widths are not accepted. Try a positive integer',
+    );
+    await expect(evaluateRange('gauge', storage, { start: M, end: 0, stepMs: S })).rejects.toThrow(
+      'end timestamp must not be before start time',
+    );
+  });
+
+  it('aligns subquery steps to multiples of the step', async () => {
+    // At 5m, [1m:20s] evaluates at 4m20s, 4m40s, 5m (after 4m, aligned to 20 s).
+    const r = await evaluate(
+      'count_over_time(http_requests_total{instance="a"}[1m:20s])',
+      storage,
+      5 * M,
+    );
+    expect(vector(r)).toEqual([['instance=a,job=api', 3]]);
+  });
+});
+
+describe('errors and limits', () => {
+  it('throws a ParseError with a position', async () => {
+    const e = await evaluate('sum(', storage, 0).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ParseError);
+    expect(errorType(e)).toBe('bad_data');
+  });
+
+  it('fails with a LimitError beyond maxSamples', async () => {
+    const e = await evaluateRange(
+      'http_requests_total',
+      storage,
+      {
+        start: 0,
+        end: 10 * M,
+        stepMs: S,
+      },
+      { maxSamples: 100 },
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LimitError);
+    expect((e as Error).message).toBe(
+      'query processing would load too many samples into memory in query execution',
+    );
+    expect(errorType(e)).toBe('execution');
+  });
+
+  it('stops when aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const e = await evaluate('gauge', storage, 0, { signal: controller.signal }).catch(
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(CanceledError);
+    expect(isPromQLError(e) && errorType(e)).toBe('canceled');
+  });
+
+  it('runs on the reference kernels as on WebAssembly', async () => {
+    const q = 'rate(http_requests_total[2m])';
+    const wasm = await evaluate(q, storage, 5 * M);
+    const ref = await evaluate(q, storage, 5 * M, { kernels: referenceKernels() });
+    expect(vector(ref)).toEqual(vector(wasm));
+  });
+});
+
+describe('explain', () => {
+  it('shows the operators and the storage reads', () => {
+    const text = explain(
+      'rate(http_requests_total{job="api"}[5m]) / rate(http_requests_total{job="api"}[1m])',
+      5 * M,
+    );
+    expect(text.split('\n').slice(0, 5)).toEqual([
+      'Binary /',
+      '├─ Call rate',
+      '│  └─ RangeSelector select#0 [5m]',
+      '└─ Call rate',
+      '   └─ RangeSelector select#0 [1m]',
+    ]);
+    // One read shared by both selectors, over the union of their ranges.
+    expect(text).toContain(
+      'select#0 {job="api", __name__="http_requests_total"} from 1970-01-01T00:00:00.000Z to 1970-01-01T00:05:00.000Z',
+    );
+  });
+
+  it('marks step-invariant subtrees', () => {
+    expect(explain('sum(gauge @ 100)', { start: 0, end: M, stepMs: S })).toMatch(
+      /^StepInvariant \(evaluated once\)\n└─ Aggregate sum/,
+    );
+  });
+});

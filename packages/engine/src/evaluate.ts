@@ -1,0 +1,354 @@
+/**
+ * The public entry points: `evaluate` (an instant query) and `evaluateRange` (a range
+ * query). Each parses (unless given an AST), plans, reads what the plan selects from the
+ * storage, evaluates, and returns Prometheus's result with warnings, infos and stats.
+ */
+import { initKernels, type Kernels, type SeriesBatch } from '@promql-ts/kernels';
+import { type Expr, isPromQLError, parse, print, valueType } from '@promql-ts/parser';
+import { ExecutionError, InternalError } from './errors.js';
+import { EvalContext, type LoadedSeries } from './eval/context.js';
+import { evaluateNode } from './eval/evaluator.js';
+import { toQueryValue } from './eval/result.js';
+import { compareLabels, labelsKey } from './labels.js';
+import { SAME_LABELSET } from './ops/checks.js';
+import { type EvaluateOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { explainPlan } from './plan/explain.js';
+import { lower } from './plan/lower.js';
+import type { QueryPlan, SelectPlan } from './plan/nodes.js';
+import type { QueryResult } from './result.js';
+import type { Labels, Storage, StorageSeries } from './storage.js';
+import {
+  emptyVectors,
+  type Grid,
+  makeGrid,
+  type StepScalars,
+  type StepVectors,
+  type Value,
+} from './value.js';
+
+/** A point in time: a `Date` or milliseconds since the epoch. */
+export type TimeInput = Date | number;
+
+/** The time range and resolution of a range query. */
+export interface RangeQuery {
+  readonly start: TimeInput;
+  readonly end: TimeInput;
+  /** Milliseconds between evaluation steps (must be positive). */
+  readonly stepMs: number;
+}
+
+let sharedKernels: Promise<Kernels> | null = null;
+
+/** The kernels every query of this process shares unless its options bring their own. */
+function defaultKernels(): Promise<Kernels> {
+  sharedKernels ??= initKernels();
+  return sharedKernels;
+}
+
+function toMs(t: TimeInput): number {
+  const ms = typeof t === 'number' ? t : t.getTime();
+  if (!Number.isFinite(ms)) throw new ExecutionError(`invalid time ${String(t)}`);
+  return Math.round(ms);
+}
+
+/**
+ * Evaluates an instant query: `query` at one time, as Prometheus's `/api/v1/query`.
+ *
+ * @param query PromQL source, or an expression already parsed with `@promql-ts/parser`.
+ * @param storage Where the series come from.
+ * @param time The evaluation time.
+ * @returns The value (vector, scalar, string, or matrix for a range selector) with
+ *   warnings, infos and statistics.
+ * @throws {ParseError} when the query does not parse.
+ * @throws {ExecutionError} when evaluation fails (e.g. many-to-many matching).
+ * @throws {LimitError} when the query would hold more than `maxSamples` samples.
+ * @throws {TimeoutError} / {CanceledError} when it runs out of time or is aborted.
+ *
+ * @example
+ * ```ts
+ * const result = await evaluate('sum by (job) (rate(http_requests_total[5m]))', storage, Date.now());
+ * if (result.value.type === 'vector') for (const s of result.value.samples) console.log(s.metric, s.v);
+ * ```
+ */
+export async function evaluate(
+  query: string | Expr,
+  storage: Storage,
+  time: TimeInput,
+  options: EvaluateOptions = {},
+): Promise<QueryResult> {
+  const t = toMs(time);
+  return run(query, storage, { startMs: t, endMs: t, stepMs: 0 }, options);
+}
+
+/**
+ * Evaluates a range query: `query` at every step from `start` to `end`, as Prometheus's
+ * `/api/v1/query_range`. The result is a matrix (one series per label set, sorted by
+ * labels) whose points fall on the steps.
+ *
+ * @throws {ExecutionError} when `query` is not a scalar or instant vector, the step is not
+ *   positive or the end is before the start; otherwise as {@link evaluate}.
+ *
+ * @example
+ * ```ts
+ * const end = Date.now();
+ * const result = await evaluateRange('rate(x_total[5m])', storage, { start: end - 3_600_000, end, stepMs: 60_000 });
+ * ```
+ */
+export async function evaluateRange(
+  query: string | Expr,
+  storage: Storage,
+  range: RangeQuery,
+  options: EvaluateOptions = {},
+): Promise<QueryResult> {
+  const startMs = toMs(range.start);
+  const endMs = toMs(range.end);
+  if (!(range.stepMs > 0)) {
+    throw new ExecutionError(
+      'zero or negative query resolution step widths are not accepted. Try a positive integer',
+    );
+  }
+  if (endMs < startMs) throw new ExecutionError('end timestamp must not be before start time');
+  return run(query, storage, { startMs, endMs, stepMs: Math.round(range.stepMs) }, options);
+}
+
+/**
+ * The plan `query` would run with, as text: the operator tree (with step-invariant parts
+ * marked) and every storage read with its time range and hints. Pass a time for an
+ * instant query or a {@link RangeQuery}.
+ *
+ * @example
+ * ```ts
+ * console.log(explain('sum by (job) (rate(x_total[5m]))', Date.now()));
+ * ```
+ */
+export function explain(
+  query: string | Expr,
+  at: TimeInput | RangeQuery,
+  options: EvaluateOptions = {},
+): string {
+  const opts = resolveOptions(options);
+  const expr =
+    typeof query === 'string'
+      ? parse(query, { experimental: opts.experimental, compat: opts.compat })
+      : query;
+  let range: Range;
+  if (typeof at === 'number' || at instanceof Date) {
+    const t = toMs(at);
+    range = { startMs: t, endMs: t, stepMs: 0 };
+  } else {
+    range = { startMs: toMs(at.start), endMs: toMs(at.end), stepMs: Math.round(at.stepMs) };
+  }
+  return explainPlan(lower(expr, range, opts));
+}
+
+interface Range {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** 0 for an instant query. */
+  readonly stepMs: number;
+}
+
+async function run(
+  query: string | Expr,
+  storage: Storage,
+  range: Range,
+  options: EvaluateOptions,
+): Promise<QueryResult> {
+  const began = performance.now();
+  const startedAt = Date.now();
+  const opts = resolveOptions(options);
+  const expr =
+    typeof query === 'string'
+      ? parse(query, { experimental: opts.experimental, compat: opts.compat })
+      : query;
+  const parsed = performance.now();
+  const isRange = range.stepMs > 0;
+  if (isRange) {
+    const type = valueType(expr);
+    if (type !== 'scalar' && type !== 'vector') {
+      const name = type === 'matrix' ? 'range vector' : type;
+      throw new ExecutionError(
+        `invalid expression type "${name}" for range query, must be Scalar or instant Vector`,
+      );
+    }
+  }
+  const queryText = typeof query === 'string' ? query : print(query);
+  const plan = lower(expr, range, opts);
+  const planned = performance.now();
+  const kernels = options.kernels ?? (await defaultKernels());
+  const loaded = await loadSeries(plan, storage, opts);
+  const grid: Grid = isRange
+    ? makeGrid(range.startMs, range.endMs, range.stepMs)
+    : { startMs: range.startMs, endMs: range.startMs, stepMs: 1, nSteps: 1 };
+  const ctx = new EvalContext(kernels, opts, grid, isRange, loaded.series, startedAt);
+  ctx.totalQueryableSamples = loaded.samples;
+  try {
+    const value = evaluateInBatches(ctx, plan, grid, loaded.maxSeries);
+    const result = toQueryValue(ctx, value, grid, isRange);
+    const done = performance.now();
+    return {
+      query: queryText,
+      value: result,
+      warnings: ctx.annotations.warnings,
+      infos: ctx.annotations.infos,
+      stats: {
+        totalQueryableSamples: ctx.totalQueryableSamples,
+        peakSamples: ctx.peakSamples,
+        timings: {
+          parseMs: parsed - began,
+          planMs: planned - parsed,
+          evalMs: done - planned,
+          totalMs: done - began,
+        },
+      },
+    };
+  } catch (e) {
+    if (isPromQLError(e)) throw e;
+    throw new InternalError(e, queryText);
+  }
+}
+
+/**
+ * A range query whose selectors return many series is evaluated in batches of steps
+ * (`maxBatchCells` cells per batch), each independent of the others (PromQL's value at a
+ * step never depends on another step's), so that intermediate matrices stay bounded
+ * whatever the query's length.
+ */
+function evaluateInBatches(
+  ctx: EvalContext,
+  plan: QueryPlan,
+  grid: Grid,
+  maxSeries: number,
+): Value {
+  const perBatch = Math.max(1, Math.floor(ctx.options.maxBatchCells / Math.max(1, maxSeries)));
+  if (grid.nSteps <= perBatch) return evaluateNode(ctx, plan.root, grid);
+  const parts: { grid: Grid; value: Value }[] = [];
+  for (let first = 0; first < grid.nSteps; first += perBatch) {
+    const n = Math.min(perBatch, grid.nSteps - first);
+    const startMs = grid.startMs + first * grid.stepMs;
+    const sub: Grid = {
+      startMs,
+      endMs: startMs + (n - 1) * grid.stepMs,
+      stepMs: grid.stepMs,
+      nSteps: n,
+    };
+    parts.push({ grid: sub, value: evaluateNode(ctx, plan.root, sub) });
+  }
+  return concatSteps(parts, grid);
+}
+
+/** Joins the values of consecutive batches of steps into one value over `grid`. */
+function concatSteps(parts: readonly { grid: Grid; value: Value }[], grid: Grid): Value {
+  const first = parts[0]!.value;
+  if (first.kind === 'scalar') {
+    const values = new Float64Array(grid.nSteps);
+    let k = 0;
+    for (const p of parts) {
+      values.set((p.value as StepScalars).values, k);
+      k += p.grid.nSteps;
+    }
+    return { kind: 'scalar', values };
+  }
+  if (first.kind !== 'vector') return first;
+  const rowOf = new Map<string, number>();
+  const labels: Labels[] = [];
+  for (const p of parts) {
+    for (const ls of (p.value as StepVectors).labels) {
+      const key = labelsKey(ls);
+      if (!rowOf.has(key)) {
+        rowOf.set(key, labels.length);
+        labels.push(ls);
+      }
+    }
+  }
+  const out = emptyVectors(labels, grid.nSteps);
+  let offset = 0;
+  for (const p of parts) {
+    const v = p.value as StepVectors;
+    const n = p.grid.nSteps;
+    for (let r = 0; r < v.labels.length; r++) {
+      const row = rowOf.get(labelsKey(v.labels[r]!))!;
+      if (v.dropName[r] === 1) out.dropName[row] = 1;
+      for (let s = 0; s < n; s++) {
+        if (v.mask[r * n + s] !== 1) continue;
+        const cell = row * grid.nSteps + offset + s;
+        if (out.mask[cell] === 1) throw new ExecutionError(SAME_LABELSET);
+        out.mask[cell] = 1;
+        out.values[cell] = v.values[r * n + s]!;
+      }
+    }
+    offset += n;
+  }
+  return out;
+}
+
+/** Reads every select of the plan, sorts each result by labels and packs its samples. */
+async function loadSeries(
+  plan: QueryPlan,
+  storage: Storage,
+  opts: ResolvedOptions,
+): Promise<{ series: Map<number, LoadedSeries>; samples: number; maxSeries: number }> {
+  const results = await Promise.all(
+    plan.selects.map(async (s) => [s, await storage.select(s.matchers, s.hints)] as const),
+  );
+  const series = new Map<number, LoadedSeries>();
+  let samples = 0;
+  let maxSeries = 0;
+  for (const [select, found] of results) {
+    if (opts.signal?.aborted) break;
+    const packed = pack(select, found);
+    samples += packed.batch.offsets[packed.batch.offsets.length - 1]!;
+    series.set(select.id, packed);
+    maxSeries = Math.max(maxSeries, packed.labels.length);
+  }
+  return { series, samples, maxSeries };
+}
+
+/** Concatenates the samples of `found` inside the select's range, series sorted by labels. */
+function pack(select: SelectPlan, found: readonly StorageSeries[]): LoadedSeries {
+  const { startMs, endMs } = select.hints;
+  const order = found.map((_, i) => i);
+  order.sort((a, b) => compareLabels(found[a]!.labels, found[b]!.labels));
+  // First pass: count the samples in range.
+  let total = 0;
+  const bounds: number[] = [];
+  for (const i of order) {
+    for (const chunk of found[i]!.chunks) {
+      const lo = lowerBound(chunk.timestamps, startMs);
+      const hi = lowerBound(chunk.timestamps, endMs + 1);
+      bounds.push(lo, hi);
+      total += hi - lo;
+    }
+  }
+  const ts = new Float64Array(total);
+  const values = new Float64Array(total);
+  const offsets = new Uint32Array(order.length + 1);
+  let k = 0;
+  let b = 0;
+  for (let r = 0; r < order.length; r++) {
+    for (const chunk of found[order[r]!]!.chunks) {
+      const lo = bounds[b++]!;
+      const hi = bounds[b++]!;
+      if (hi > lo) {
+        ts.set(chunk.timestamps.subarray(lo, hi), k);
+        values.set(chunk.values.subarray(lo, hi), k);
+        k += hi - lo;
+      }
+    }
+    offsets[r + 1] = k;
+  }
+  const batch: SeriesBatch = { ts, values, offsets };
+  return { labels: order.map((i) => found[i]!.labels), batch };
+}
+
+/** The first index whose timestamp is at least `t`. */
+function lowerBound(a: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m]! < t) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}

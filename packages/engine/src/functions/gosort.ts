@@ -1,0 +1,333 @@
+/**
+ * Go's `sort.Sort` (pattern-defeating quicksort, Go ≥ 1.19) over indices, and the natural
+ * string order of github.com/facette/natsort. Prometheus's `sort` and `sort_desc` use
+ * comparators that are not strict weak orders (NaN compares "less" both ways), so the
+ * order they give to NaNs and ties depends on the exact sequence of comparisons and
+ * swaps; reproducing Go's algorithm step by step gives the same order Prometheus returns.
+ */
+
+/**
+ * Sorts `data` in place with Go's `sort.Sort`, `less(a, b)` comparing two elements (the
+ * element at position i is the `a` of Go's `Less(i, j)`). `slices.SortFunc` runs the same
+ * algorithm with `less(a, b) = cmp(a, b) < 0`.
+ */
+export function goSort<T>(data: T[], less: (a: T, b: T) => boolean): void {
+  const n = data.length;
+  if (n <= 1) return;
+  const lessAt = (i: number, j: number) => less(data[i]!, data[j]!);
+  const swap = (i: number, j: number) => {
+    const t = data[i]!;
+    data[i] = data[j]!;
+    data[j] = t;
+  };
+  pdqsort(lessAt, swap, 0, n, bitsLen(n));
+}
+
+type Less = (i: number, j: number) => boolean;
+type Swap = (i: number, j: number) => void;
+
+/** Go's bits.Len: the number of bits needed to represent n. */
+function bitsLen(n: number): number {
+  let len = 0;
+  for (let x = n; x > 0; x = Math.floor(x / 2)) len++;
+  return len;
+}
+
+const UNKNOWN_HINT = 0;
+const INCREASING_HINT = 1;
+const DECREASING_HINT = 2;
+
+function insertionSort(less: Less, swap: Swap, a: number, b: number): void {
+  for (let i = a + 1; i < b; i++) {
+    for (let j = i; j > a && less(j, j - 1); j--) swap(j, j - 1);
+  }
+}
+
+function siftDown(less: Less, swap: Swap, lo: number, hi: number, first: number): void {
+  let root = lo;
+  for (;;) {
+    let child = 2 * root + 1;
+    if (child >= hi) return;
+    if (child + 1 < hi && less(first + child, first + child + 1)) child++;
+    if (!less(first + root, first + child)) return;
+    swap(first + root, first + child);
+    root = child;
+  }
+}
+
+function heapSort(less: Less, swap: Swap, a: number, b: number): void {
+  const first = a;
+  const hi = b - a;
+  for (let i = Math.floor((hi - 1) / 2); i >= 0; i--) siftDown(less, swap, i, hi, first);
+  for (let i = hi - 1; i >= 0; i--) {
+    swap(first, first + i);
+    siftDown(less, swap, 0, i, first);
+  }
+}
+
+function pdqsort(less: Less, swap: Swap, a0: number, b0: number, limit0: number): void {
+  const maxInsertion = 12;
+  let a = a0;
+  let b = b0;
+  let limit = limit0;
+  let wasBalanced = true;
+  let wasPartitioned = true;
+  for (;;) {
+    const length = b - a;
+    if (length <= maxInsertion) {
+      insertionSort(less, swap, a, b);
+      return;
+    }
+    if (limit === 0) {
+      heapSort(less, swap, a, b);
+      return;
+    }
+    if (!wasBalanced) {
+      breakPatterns(swap, a, b);
+      limit--;
+    }
+    let [pivot, hint] = choosePivot(less, a, b);
+    if (hint === DECREASING_HINT) {
+      reverseRange(swap, a, b);
+      pivot = b - 1 - (pivot - a);
+      hint = INCREASING_HINT;
+    }
+    if (wasBalanced && wasPartitioned && hint === INCREASING_HINT) {
+      if (partialInsertionSort(less, swap, a, b)) return;
+    }
+    if (a > 0 && !less(a - 1, pivot)) {
+      a = partitionEqual(less, swap, a, b, pivot);
+      continue;
+    }
+    const [mid, alreadyPartitioned] = partition(less, swap, a, b, pivot);
+    wasPartitioned = alreadyPartitioned;
+    const leftLen = mid - a;
+    const rightLen = b - mid;
+    const balanceThreshold = Math.floor(length / 8);
+    if (leftLen < rightLen) {
+      wasBalanced = leftLen >= balanceThreshold;
+      pdqsort(less, swap, a, mid, limit);
+      a = mid + 1;
+    } else {
+      wasBalanced = rightLen >= balanceThreshold;
+      pdqsort(less, swap, mid + 1, b, limit);
+      b = mid;
+    }
+  }
+}
+
+function partition(less: Less, swap: Swap, a: number, b: number, pivot: number): [number, boolean] {
+  swap(a, pivot);
+  let i = a + 1;
+  let j = b - 1;
+  while (i <= j && less(i, a)) i++;
+  while (i <= j && !less(j, a)) j--;
+  if (i > j) {
+    swap(j, a);
+    return [j, true];
+  }
+  swap(i, j);
+  i++;
+  j--;
+  for (;;) {
+    while (i <= j && less(i, a)) i++;
+    while (i <= j && !less(j, a)) j--;
+    if (i > j) break;
+    swap(i, j);
+    i++;
+    j--;
+  }
+  swap(j, a);
+  return [j, false];
+}
+
+function partitionEqual(less: Less, swap: Swap, a: number, b: number, pivot: number): number {
+  swap(a, pivot);
+  let i = a + 1;
+  let j = b - 1;
+  for (;;) {
+    while (i <= j && !less(a, i)) i++;
+    while (i <= j && less(a, j)) j--;
+    if (i > j) break;
+    swap(i, j);
+    i++;
+    j--;
+  }
+  return i;
+}
+
+function partialInsertionSort(less: Less, swap: Swap, a: number, b: number): boolean {
+  const maxSteps = 5;
+  const shortestShifting = 50;
+  let i = a + 1;
+  for (let step = 0; step < maxSteps; step++) {
+    while (i < b && !less(i, i - 1)) i++;
+    if (i === b) return true;
+    if (b - a < shortestShifting) return false;
+    swap(i, i - 1);
+    if (i - a >= 2) {
+      for (let j = i - 1; j >= 1; j--) {
+        if (!less(j, j - 1)) break;
+        swap(j, j - 1);
+      }
+    }
+    if (b - i >= 2) {
+      for (let j = i + 1; j < b; j++) {
+        if (!less(j, j - 1)) break;
+        swap(j, j - 1);
+      }
+    }
+  }
+  return false;
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+function breakPatterns(swap: Swap, a: number, b: number): void {
+  const length = b - a;
+  if (length < 8) return;
+  let random = BigInt(length);
+  const next = (): bigint => {
+    random ^= (random << 13n) & MASK64;
+    random ^= random >> 7n;
+    random ^= (random << 17n) & MASK64;
+    return random;
+  };
+  const modulus = 2 ** bitsLen(length);
+  const lo = a + Math.floor(length / 4) * 2 - 1;
+  for (let idx = lo; idx <= lo + 2; idx++) {
+    let other = Number(next() & BigInt(modulus - 1));
+    if (other >= length) other -= length;
+    swap(idx, a + other);
+  }
+}
+
+function choosePivot(less: Less, a: number, b: number): [number, number] {
+  const shortestNinther = 50;
+  const maxSwaps = 4 * 3;
+  const l = b - a;
+  const swaps = { n: 0 };
+  let i = a + Math.floor(l / 4) * 1;
+  let j = a + Math.floor(l / 4) * 2;
+  let k = a + Math.floor(l / 4) * 3;
+  if (l >= 8) {
+    if (l >= shortestNinther) {
+      i = medianAdjacent(less, i, swaps);
+      j = medianAdjacent(less, j, swaps);
+      k = medianAdjacent(less, k, swaps);
+    }
+    j = median(less, i, j, k, swaps);
+  }
+  switch (swaps.n) {
+    case 0:
+      return [j, INCREASING_HINT];
+    case maxSwaps:
+      return [j, DECREASING_HINT];
+    default:
+      return [j, UNKNOWN_HINT];
+  }
+}
+
+function order2(less: Less, a: number, b: number, swaps: { n: number }): [number, number] {
+  if (less(b, a)) {
+    swaps.n++;
+    return [b, a];
+  }
+  return [a, b];
+}
+
+function median(less: Less, a0: number, b0: number, c0: number, swaps: { n: number }): number {
+  const [a1, b1] = order2(less, a0, b0, swaps);
+  const [b2] = order2(less, b1, c0, swaps);
+  return order2(less, a1, b2, swaps)[1];
+}
+
+function medianAdjacent(less: Less, a: number, swaps: { n: number }): number {
+  return median(less, a - 1, a, a + 1, swaps);
+}
+
+function reverseRange(swap: Swap, a: number, b: number): void {
+  let i = a;
+  let j = b - 1;
+  while (i < j) {
+    swap(i, j);
+    i++;
+    j--;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** The UTF-8 bytes of `s` (ASCII strings are common: skip the encoder for them). */
+function bytesOf(s: string): ArrayLike<number> {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) return encoder.encode(s);
+  }
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * facette/natsort `Compare(a, b)` (the version Prometheus vendors): whether `a` comes
+ * before `b` in natural order. Runs of digits compare by length once leading zeros are
+ * skipped, then byte-wise; everything else compares byte by byte.
+ */
+export function natsortLess(a: string, b: string): boolean {
+  const ab = bytesOf(a);
+  const bb = bytesOf(b);
+  const lnA = ab.length;
+  const lnB = bb.length;
+  let posA = 0;
+  let posB = 0;
+  for (;;) {
+    if (lnA <= posA) return lnB > posB;
+    if (lnB <= posB) return false;
+    let av = ab[posA]!;
+    let bv = bb[posB]!;
+    if (isDigit(av) && isDigit(bv)) {
+      let intA = 1;
+      let intB = 1;
+      for (;;) {
+        if (posA + intA >= lnA) break;
+        const x = ab[posA + intA]!;
+        if (av === 48) {
+          posA++;
+          av = x;
+          continue;
+        }
+        if (isDigit(x)) intA++;
+        else break;
+      }
+      for (;;) {
+        if (posB + intB >= lnB) break;
+        const x = bb[posB + intB]!;
+        if (bv === 48) {
+          posB++;
+          bv = x;
+          continue;
+        }
+        if (isDigit(x)) intB++;
+        else break;
+      }
+      if (intB > intA) return true;
+      if (intA > intB) return false;
+      for (let k = 0; k < intA; k++) {
+        const x = ab[posA + k]!;
+        const y = bb[posB + k]!;
+        if (x !== y) return x < y;
+      }
+      posA += intA;
+      posB += intB;
+      continue;
+    }
+    if (av === bv) {
+      posA++;
+      posB++;
+      continue;
+    }
+    return av < bv;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * `label_replace` and `label_join`: they rewrite one label of every series (not of
+ * points), keep the values, and merge series that end up with the same label set, as
+ * Prometheus's `evalLabelReplace`/`evalLabelJoin` and `mergeSeriesWithSameLabelset` do.
+ * The metric name is kept unless the destination label is `__name__`, which then stays
+ * (delayed name removal no longer drops it).
+ */
+import { isLegacyLabelName, isValidUtf8 } from '@promql-ts/parser';
+import { RE2JS } from 're2js';
+import { ExecutionError } from '../errors.js';
+import type { EvalContext } from '../eval/context.js';
+import { getLabel, METRIC_NAME, setLabel } from '../labels.js';
+import type { Labels } from '../storage.js';
+import { mergeSameLabelsets, type StepVectors } from '../value.js';
+import type { FunctionImpl } from './index.js';
+import { stringArg, vectorArg } from './util.js';
+
+/** Whether `name` may be a label name: any valid UTF-8 in 3.x, `[a-zA-Z_][a-zA-Z0-9_]*` in 2.x. */
+function validLabelName(ctx: EvalContext, name: string): boolean {
+  if (ctx.options.compat === 'prometheus2') return isLegacyLabelName(name);
+  return name.length > 0 && isValidUtf8(name);
+}
+
+const NAME_CHAR = /^[\p{L}\p{Nd}_]$/u;
+
+/**
+ * Go's `extract` for `Regexp.Expand`: a leading `name` or `{name}` (letters, digits,
+ * underscores); `num` is its value when it is a number without leading zeros, else -1.
+ */
+function extractName(template: string): { name: string; num: number; rest: string } | null {
+  let str = template;
+  let brace = false;
+  if (str.startsWith('{')) {
+    brace = true;
+    str = str.slice(1);
+  }
+  let i = 0;
+  for (const ch of str) {
+    if (!NAME_CHAR.test(ch)) break;
+    i += ch.length;
+  }
+  if (i === 0) return null;
+  const name = str.slice(0, i);
+  if (brace) {
+    if (i >= str.length || str[i] !== '}') return null;
+    i++;
+  }
+  let num = 0;
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    if (c < 48 || c > 57 || num >= 1e8) {
+      num = -1;
+      break;
+    }
+    num = num * 10 + (c - 48);
+  }
+  if (name[0] === '0' && name.length > 1) num = -1;
+  return { name, num, rest: str.slice(i) };
+}
+
+/**
+ * Go's `Regexp.ExpandString`: `$1`, `${1}`, `$name`, `${name}` are replaced by the
+ * submatch (nothing when the group did not take part or does not exist), `$$` is `$`,
+ * and a `$` not followed by a valid name is kept as is.
+ */
+export function expandTemplate(
+  template: string,
+  group: (i: number) => string | null,
+  groupCount: number,
+  namedGroups: Readonly<Record<string, number>>,
+): string {
+  let out = '';
+  let rest = template;
+  for (;;) {
+    const k = rest.indexOf('$');
+    if (k < 0) break;
+    out += rest.slice(0, k);
+    rest = rest.slice(k + 1);
+    if (rest.startsWith('$')) {
+      out += '$';
+      rest = rest.slice(1);
+      continue;
+    }
+    const ext = extractName(rest);
+    if (ext === null) {
+      out += '$';
+      continue;
+    }
+    rest = ext.rest;
+    let index = ext.num;
+    if (index < 0) index = Object.hasOwn(namedGroups, ext.name) ? namedGroups[ext.name]! : -1;
+    if (index >= 0 && index <= groupCount) out += group(index) ?? '';
+  }
+  return out + rest;
+}
+
+/** The result of a label rewrite: new labels and drop-name flags, rows merged. */
+function rewritten(v: StepVectors, labels: Labels[], dropName: Uint8Array): StepVectors {
+  return mergeSameLabelsets({
+    ...v,
+    labels,
+    dropName,
+    values: v.values.slice(),
+    mask: v.mask.slice(),
+  });
+}
+
+/** `label_replace(v, dst, replacement, src, regex)`. */
+const labelReplace: FunctionImpl = (ctx, plan, args) => {
+  const dst = stringArg(plan, args, 1);
+  const replacement = stringArg(plan, args, 2);
+  const src = stringArg(plan, args, 3);
+  const regexSource = stringArg(plan, args, 4);
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(`^(?s:${regexSource})$`);
+  } catch {
+    throw new ExecutionError(`invalid regular expression in label_replace(): ${regexSource}`);
+  }
+  if (!validLabelName(ctx, dst)) {
+    throw new ExecutionError(`invalid destination label name in label_replace(): ${dst}`);
+  }
+  const v = vectorArg(plan, args, 0);
+  const named = re.namedGroups();
+  const groupCount = re.groupCount();
+  const labels: Labels[] = v.labels.slice();
+  const dropName = v.dropName.slice();
+  const cache = new Map<string, string | null>();
+  for (let r = 0; r < labels.length; r++) {
+    const value = getLabel(labels[r]!, src);
+    let res = cache.get(value);
+    if (res === undefined) {
+      const m = re.matcher(value);
+      res = m.find() ? expandTemplate(replacement, (i) => m.group(i), groupCount, named) : null;
+      cache.set(value, res);
+    }
+    if (res === null) continue;
+    labels[r] = setLabel(labels[r]!, dst, res);
+    if (dst === METRIC_NAME) dropName[r] = 0;
+  }
+  return rewritten(v, labels, dropName);
+};
+
+/** `label_join(v, dst, separator, src...)`. */
+const labelJoin: FunctionImpl = (ctx, plan, args) => {
+  const dst = stringArg(plan, args, 1);
+  const separator = stringArg(plan, args, 2);
+  const sources: string[] = [];
+  for (let i = 3; i < args.length; i++) {
+    const src = stringArg(plan, args, i);
+    if (!validLabelName(ctx, src)) {
+      throw new ExecutionError(`invalid source label name in label_join(): ${src}`);
+    }
+    sources.push(src);
+  }
+  if (!validLabelName(ctx, dst)) {
+    throw new ExecutionError(`invalid destination label name in label_join(): ${dst}`);
+  }
+  const v = vectorArg(plan, args, 0);
+  const labels = v.labels.map((ls) =>
+    setLabel(ls, dst, sources.map((src) => getLabel(ls, src)).join(separator)),
+  );
+  const dropName = dst === METRIC_NAME ? new Uint8Array(labels.length) : v.dropName.slice();
+  return rewritten(v, labels, dropName);
+};
+
+/** The label functions, by PromQL name. */
+export const labelFunctions: Readonly<Record<string, FunctionImpl>> = {
+  label_replace: labelReplace,
+  label_join: labelJoin,
+};

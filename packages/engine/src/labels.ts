@@ -1,0 +1,175 @@
+/**
+ * Label sets as the engine handles them: `readonly Label[]` sorted by name with unique
+ * names and no empty values (see `storage.ts`). Every operation returns a new array and
+ * keeps that invariant. Semantics follow prometheus/prometheus model/labels (Builder,
+ * Compare, String, MatchLabels).
+ */
+import { isLegacyLabelName, quoteGo } from '@promql-ts/parser';
+import type { Label, Labels } from './storage.js';
+
+/** The metric name label. */
+export const METRIC_NAME = '__name__';
+
+/** The empty label set. */
+export const EMPTY_LABELS: Labels = Object.freeze([]);
+
+/** Byte-wise (code unit) string comparison, as Go compares strings. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The value of label `name`, or `''` when the set has no such label. */
+export function getLabel(ls: Labels, name: string): string {
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    if (l.name === name) return l.value;
+    if (l.name > name) return '';
+  }
+  return '';
+}
+
+/** Whether the set has label `name`. */
+export function hasLabel(ls: Labels, name: string): boolean {
+  return getLabel(ls, name) !== '';
+}
+
+/**
+ * A string that identifies the label set: equal sets give equal keys. Used for hashing and
+ * grouping (Prometheus uses a 64-bit hash of the same bytes).
+ */
+export function labelsKey(ls: Labels): string {
+  let key = '';
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    key += `${l.name}\u0000${l.value}\u0001`;
+  }
+  return key;
+}
+
+/** The key of the subset of `ls` named in `names` (which must be sorted). */
+export function keyForLabels(ls: Labels, names: readonly string[]): string {
+  let key = '';
+  let j = 0;
+  for (let i = 0; i < ls.length && j < names.length; ) {
+    const l = ls[i]!;
+    const n = names[j]!;
+    if (l.name === n) {
+      key += `${l.name}\u0000${l.value}\u0001`;
+      i++;
+      j++;
+    } else if (l.name < n) i++;
+    else j++;
+  }
+  return key;
+}
+
+/** The key of `ls` without the labels named in `names` (which must be sorted). */
+export function keyWithoutLabels(ls: Labels, names: readonly string[]): string {
+  let key = '';
+  let j = 0;
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    while (j < names.length && names[j]! < l.name) j++;
+    if (j < names.length && names[j] === l.name) continue;
+    key += `${l.name}\u0000${l.value}\u0001`;
+  }
+  return key;
+}
+
+/** `ls` with only the labels named in `names` kept. */
+export function keepLabels(ls: Labels, names: readonly string[]): Labels {
+  const set = names.length > 8 ? new Set(names) : null;
+  return ls.filter((l) => (set ? set.has(l.name) : names.includes(l.name)));
+}
+
+/** `ls` without the labels named in `names`. */
+export function dropLabels(ls: Labels, names: readonly string[]): Labels {
+  if (names.length === 0) return ls;
+  const set = names.length > 8 ? new Set(names) : null;
+  const out = ls.filter((l) => !(set ? set.has(l.name) : names.includes(l.name)));
+  return out.length === ls.length ? ls : out;
+}
+
+/**
+ * Labels that describe the metric rather than the series: its name and, with Prometheus
+ * 3's type-and-unit labels, `__type__` and `__unit__`. Operations that change what a value
+ * means drop all of them (Prometheus's `DropReserved(IsMetadataLabel)`).
+ */
+export const METADATA_LABELS: readonly string[] = ['__name__', '__type__', '__unit__'];
+
+/** `ls` without the metric name and the other metadata labels (`__type__`, `__unit__`). */
+export function dropMetricName(ls: Labels): Labels {
+  let i = 0;
+  // Every metadata label starts with "__" and sorts among the first labels.
+  for (; i < ls.length; i++) {
+    const n = ls[i]!.name;
+    if (n === '__name__' || n === '__type__' || n === '__unit__') break;
+    if (n > '__unit__') return ls;
+  }
+  if (i === ls.length) return ls;
+  return ls.filter((l) => l.name !== '__name__' && l.name !== '__type__' && l.name !== '__unit__');
+}
+
+/** `ls` with label `name` set to `value`; an empty value removes the label. */
+export function setLabel(ls: Labels, name: string, value: string): Labels {
+  const out: Label[] = [];
+  let placed = false;
+  for (const l of ls) {
+    if (!placed && l.name >= name) {
+      placed = true;
+      if (value !== '') out.push({ name, value });
+      if (l.name === name) continue;
+    }
+    out.push(l);
+  }
+  if (!placed && value !== '') out.push({ name, value });
+  return out;
+}
+
+/** Builds a sorted label set from name/value pairs (empty values dropped, last wins). */
+export function labelsFrom(pairs: Iterable<readonly [string, string]>): Labels {
+  const map = new Map<string, string>();
+  for (const [n, v] of pairs) map.set(n, v);
+  const out: Label[] = [];
+  for (const [name, value] of map) if (value !== '') out.push({ name, value });
+  out.sort((a, b) => compareStrings(a.name, b.name));
+  return out;
+}
+
+/** Prometheus's `labels.Compare`: by each label's name, then value, then by length. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name) return compareStrings(x.name, y.name);
+    if (x.value !== y.value) return compareStrings(x.value, y.value);
+  }
+  return a.length - b.length;
+}
+
+/** Whether two label sets are equal. */
+export function labelsEqual(a: Labels, b: Labels): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]!.name !== b[i]!.name || a[i]!.value !== b[i]!.value) return false;
+  }
+  return true;
+}
+
+/** Prometheus's `labels.String()`: `{a="b", c="d"}` with Go quoting. */
+export function labelsToString(ls: Labels): string {
+  const parts = ls.map(
+    (l) => `${isLegacyLabelName(l.name) ? l.name : quoteGo(l.name)}=${quoteGo(l.value)}`,
+  );
+  return `{${parts.join(', ')}}`;
+}
+
+/**
+ * Prometheus's `labels.MatchLabels(on, names...)`: with `on`, the labels named; without,
+ * every label but those named and the metric name.
+ */
+export function matchLabels(ls: Labels, on: boolean, names: readonly string[]): Labels {
+  if (on) return keepLabels(ls, names);
+  return dropLabels(ls, [...names, METRIC_NAME]);
+}

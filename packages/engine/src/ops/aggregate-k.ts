@@ -1,0 +1,272 @@
+/**
+ * topk, bottomk, limitk and limit_ratio: aggregations that return some of their input
+ * series (labels, metric name and name-dropping mark unchanged) rather than one series per
+ * group. Semantics follow prometheus/prometheus promql/engine.go (`rangeEvalAgg`,
+ * `aggregationK`, the `HashRatioSampler`), including its heaps, so that ties and NaNs pick
+ * the same series, and instant results come in the same order, as in Prometheus.
+ */
+import { goG, messages } from '../annotations.js';
+import { ExecutionError } from '../errors.js';
+import type { EvalContext } from '../eval/context.js';
+import type { AggregatePlan } from '../plan/nodes.js';
+import { emptyVectors, type StepVectors } from '../value.js';
+import { groupRows, type StepParams, withoutNames } from './aggregate-common.js';
+import { goSort, heapFix, heapPop, heapPush, type Less } from './aggregate-gosort.js';
+import { labelsHash } from './xxhash64.js';
+
+/** The largest float that converts to an int64 without overflow (Prometheus's `maxInt64`). */
+export const MAX_INT64 = 2 ** 63 - 1024;
+/** The smallest float that converts to an int64 (Prometheus's `minInt64`). */
+export const MIN_INT64 = -(2 ** 63);
+
+const TWO_POW_64 = 2 ** 64;
+
+/**
+ * Prometheus's sampling offset of a series for limit_ratio: its label hash as a fraction
+ * of the largest uint64, in [0, 1].
+ */
+export function ratioSampleOffset(hash: bigint): number {
+  return Number(hash) / TWO_POW_64;
+}
+
+/** Whether a series with sampling offset `offset` is kept by `limit_ratio(ratio, …)`. */
+export function keptByRatio(ratio: number, offset: number): boolean {
+  return (ratio >= 0 && offset < ratio) || (ratio < 0 && offset >= 1 + ratio);
+}
+
+/** The position of the aggregation's parameter, parentheses removed as Prometheus does. */
+export function paramPos(plan: AggregatePlan) {
+  let p = plan.ast.param;
+  while (p !== null && p.kind === 'ParenExpr') p = p.expr;
+  return p === null ? plan.ast.pos : p.pos;
+}
+
+type KOp = 'topk' | 'bottomk' | 'limitk' | 'limit_ratio';
+
+/**
+ * The checks Prometheus makes on the parameter over all steps before it looks at any
+ * sample. Returns false when the result is empty whatever the input.
+ */
+function checkParams(ctx: EvalContext, plan: AggregatePlan, op: KOp, fp: StepParams): boolean {
+  if (op === 'limit_ratio') {
+    if (fp.max === 0 && fp.min === 0) return false;
+    if (fp.hasNaN) throw new ExecutionError('Ratio value is NaN');
+    if (fp.max > 1) ctx.annotations.warn(messages.invalidRatio(fp.max, 1), paramPos(plan));
+    if (fp.min < -1) ctx.annotations.warn(messages.invalidRatio(fp.min, -1), paramPos(plan));
+    return true;
+  }
+  if (fp.max < 1) return false;
+  if (fp.hasNaN) throw new ExecutionError('Parameter value is NaN');
+  if (fp.min <= MIN_INT64) {
+    throw new ExecutionError(`Scalar value ${goG(fp.min)} underflows int64`);
+  }
+  if (fp.max >= MAX_INT64) {
+    throw new ExecutionError(`Scalar value ${goG(fp.max)} overflows int64`);
+  }
+  return true;
+}
+
+/**
+ * Prometheus 2.x checked k at every step (a NaN or out-of-range k failed the query, with
+ * one message for both directions).
+ */
+function checkParamsV2(fp: StepParams, nSteps: number): void {
+  for (let s = 0; s < nSteps; s++) {
+    const f = fp.values[s]!;
+    if (!(f <= MAX_INT64 && f >= MIN_INT64)) {
+      throw new ExecutionError(`Scalar value ${goG(f)} overflows int64`);
+    }
+  }
+}
+
+/** topk, bottomk, limitk or limit_ratio of `input`. */
+export function evalAggregateK(
+  ctx: EvalContext,
+  plan: AggregatePlan,
+  input: StepVectors,
+  fp: StepParams,
+): StepVectors {
+  const op = plan.op as KOp;
+  const { nSteps } = input;
+  const legacy = ctx.options.compat === 'prometheus2' && (op === 'topk' || op === 'bottomk');
+  if (legacy) checkParamsV2(fp, nSteps);
+  else if (!checkParams(ctx, plan, op, fp)) return emptyVectors([], nSteps);
+
+  const names = plan.without ? withoutNames(plan.grouping) : plan.grouping;
+  const { groupOf, firstRow, present } = groupRows(input, names, plan.without);
+  const nGroups = firstRow.length;
+  const nRows = input.labels.length;
+  let nSeries = 0;
+  for (let r = 0; r < nRows; r++) nSeries += present[r]!;
+  if (nGroups === 0) return emptyVectors([], nSteps);
+
+  const heaps: number[][] = Array.from({ length: nGroups }, () => []);
+  const seen = new Uint8Array(nGroups);
+  const values = input.values;
+  const mask = input.mask;
+  // Sampling offsets for limit_ratio, computed once per series when first needed.
+  const offsets = op === 'limit_ratio' ? new Float64Array(nRows).fill(Number.NaN) : null;
+  const offsetOf = (r: number): number => {
+    let o = offsets![r]!;
+    if (Number.isNaN(o)) {
+      o = ratioSampleOffset(labelsHash(input.labels[r]!));
+      offsets![r] = o;
+    }
+    return o;
+  };
+
+  const instant = nSteps === 1;
+  const emitted: number[] = [];
+  const selected = instant ? null : new Uint8Array(nRows * nSteps);
+
+  for (let s = 0; s < nSteps; s++) {
+    ctx.checkInterrupt();
+    const f = fp.values[s]!;
+    let k = 0;
+    let ratio = 0;
+    if (op === 'limit_ratio') {
+      if (f === 0) continue;
+      ratio = Math.max(-1, Math.min(1, f)); // never NaN: checked above
+    } else {
+      k = legacy ? Math.trunc(f) : Math.min(Math.trunc(f), nSeries);
+      if (k < 1) continue;
+    }
+    // Go's heaps compare by value; NaN counts as less than everything.
+    const top: Less<number> = (a, b) => {
+      const va = values[a * nSteps + s]!;
+      return Number.isNaN(va) || va < values[b * nSteps + s]!;
+    };
+    const bottom: Less<number> = (a, b) => {
+      const va = values[a * nSteps + s]!;
+      return Number.isNaN(va) || va > values[b * nSteps + s]!;
+    };
+    seen.fill(0);
+    for (let r = 0; r < nRows; r++) {
+      if (mask[r * nSteps + s] !== 1) continue;
+      const g = groupOf[r]!;
+      const h = heaps[g]!;
+      const v = values[r * nSteps + s]!;
+      if (seen[g] === 0) {
+        seen[g] = 1;
+        h.length = 0;
+        switch (op) {
+          case 'limit_ratio':
+            if (keptByRatio(ratio, offsetOf(r))) heapPush(h, r, top);
+            break;
+          case 'limitk':
+            h.push(r);
+            break;
+          case 'topk':
+            heapPush(h, r, top);
+            break;
+          case 'bottomk':
+            heapPush(h, r, bottom);
+            break;
+        }
+        continue;
+      }
+      switch (op) {
+        case 'topk': {
+          if (legacy) {
+            const v0 = values[h[0]! * nSteps + s]!;
+            if (h.length < k || v0 < v || Number.isNaN(v0)) {
+              if (h.length === k) heapPop(h, top);
+              heapPush(h, r, top);
+            }
+          } else if (h.length < k) {
+            heapPush(h, r, top);
+          } else {
+            const v0 = values[h[0]! * nSteps + s]!;
+            if (v0 < v || (Number.isNaN(v0) && !Number.isNaN(v))) {
+              h[0] = r;
+              if (k > 1) heapFix(h, 0, top);
+            }
+          }
+          break;
+        }
+        case 'bottomk': {
+          if (legacy) {
+            const v0 = values[h[0]! * nSteps + s]!;
+            if (h.length < k || v0 > v || Number.isNaN(v0)) {
+              if (h.length === k) heapPop(h, bottom);
+              heapPush(h, r, bottom);
+            }
+          } else if (h.length < k) {
+            heapPush(h, r, bottom);
+          } else {
+            const v0 = values[h[0]! * nSteps + s]!;
+            if (v0 > v || (Number.isNaN(v0) && !Number.isNaN(v))) {
+              h[0] = r;
+              if (k > 1) heapFix(h, 0, bottom);
+            }
+          }
+          break;
+        }
+        case 'limitk':
+          if (h.length < k) heapPush(h, r, top);
+          break;
+        case 'limit_ratio':
+          if (keptByRatio(ratio, offsetOf(r))) heapPush(h, r, top);
+          break;
+      }
+    }
+    for (let g = 0; g < nGroups; g++) {
+      if (seen[g] === 0) continue;
+      const h = heaps[g]!;
+      // The heaps keep the least wanted value on top: sort them the other way round.
+      if (op === 'topk' && h.length > 1) goSort(h, (a, b) => top(b, a));
+      else if (op === 'bottomk' && h.length > 1) goSort(h, (a, b) => bottom(b, a));
+      for (const r of h) {
+        if (instant) emitted.push(r);
+        else selected![r * nSteps + s] = 1;
+      }
+    }
+  }
+  return instant ? instantResult(input, emitted) : rangeResult(input, selected!);
+}
+
+/** The emitted rows of a one-step evaluation, in Prometheus's order. */
+function instantResult(input: StepVectors, rows: readonly number[]): StepVectors {
+  const out = emptyVectors(
+    rows.map((r) => input.labels[r]!),
+    1,
+  );
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out.values[i] = input.values[r]!;
+    out.mask[i] = 1;
+    out.dropName[i] = input.dropName[r]!;
+  }
+  return out;
+}
+
+/** The input rows that were picked at some step, with only the picked points. */
+function rangeResult(input: StepVectors, selected: Uint8Array): StepVectors {
+  const { nSteps } = input;
+  const rows: number[] = [];
+  for (let r = 0; r < input.labels.length; r++) {
+    const base = r * nSteps;
+    for (let s = 0; s < nSteps; s++) {
+      if (selected[base + s] === 1) {
+        rows.push(r);
+        break;
+      }
+    }
+  }
+  const out = emptyVectors(
+    rows.map((r) => input.labels[r]!),
+    nSteps,
+  );
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out.dropName[i] = input.dropName[r]!;
+    const src = r * nSteps;
+    const dst = i * nSteps;
+    for (let s = 0; s < nSteps; s++) {
+      if (selected[src + s] !== 1) continue;
+      out.mask[dst + s] = 1;
+      out.values[dst + s] = input.values[src + s]!;
+    }
+  }
+  return out;
+}

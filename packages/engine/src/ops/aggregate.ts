@@ -1,0 +1,265 @@
+/**
+ * Aggregation expressions: `sum`, `avg`, `min`, `max`, `count`, `group`, `stddev`,
+ * `stdvar`, `quantile` (one output series per group, computed by the aggregation kernel),
+ * `count_values` (one series per group and value), and `topk`, `bottomk`, `limitk`,
+ * `limit_ratio` (a subset of the input series, see aggregate-k.ts). Semantics follow
+ * prometheus/prometheus promql/engine.go (the AggregateExpr case of `eval`,
+ * `rangeEvalAgg`, `aggregation`, `aggregationCountValues`).
+ */
+import type { AggregateOp as KernelAggregateOp } from '@promql-ts/kernels';
+import { formatFloatF, isLegacyLabelName, isValidUtf8, quoteGo } from '@promql-ts/parser';
+import { messages } from '../annotations.js';
+import { ExecutionError } from '../errors.js';
+import type { EvalContext } from '../eval/context.js';
+import { compareStrings, setLabel } from '../labels.js';
+import type { AggregatePlan } from '../plan/nodes.js';
+import type { Labels } from '../storage.js';
+import { emptyVectors, type Grid, type StepVectors, type Value } from '../value.js';
+import {
+  groupingKey,
+  groupingLabels,
+  groupRows,
+  type StepParams,
+  stepParams,
+  withoutNames,
+} from './aggregate-common.js';
+import { evalAggregateK, paramPos } from './aggregate-k.js';
+
+/** Evaluates an aggregation of `input` at every step of `grid`. */
+export function evalAggregate(
+  ctx: EvalContext,
+  plan: AggregatePlan,
+  input: StepVectors,
+  param: Value | null,
+  _grid: Grid,
+): StepVectors {
+  switch (plan.op) {
+    case 'count_values':
+      return countValues(ctx, plan, input, param);
+    case 'topk':
+    case 'bottomk':
+    case 'limitk':
+    case 'limit_ratio':
+      return evalAggregateK(ctx, plan, input, scalarParams(plan, param, input.nSteps));
+    default:
+      return aggregateGroups(ctx, plan, plan.op, input, param);
+  }
+}
+
+function scalarParams(plan: AggregatePlan, param: Value | null, nSteps: number): StepParams {
+  if (param === null || param.kind !== 'scalar') {
+    throw new Error(`${plan.op} needs a scalar parameter`);
+  }
+  return stepParams(param, nSteps);
+}
+
+/**
+ * Prometheus warns about a quantile outside [0, 1] once per evaluation, from the parameter's
+ * range over all steps, whether or not any group has samples.
+ */
+function warnQuantile(ctx: EvalContext, plan: AggregatePlan, fp: StepParams): void {
+  if (ctx.options.compat === 'prometheus2') return; // 2.x had no such warning
+  const pos = paramPos(plan);
+  if (fp.hasNaN) ctx.annotations.warn(messages.invalidQuantile(Number.NaN), pos);
+  if (fp.max > 1) ctx.annotations.warn(messages.invalidQuantile(fp.max), pos);
+  if (fp.min < 0) ctx.annotations.warn(messages.invalidQuantile(fp.min), pos);
+}
+
+/** sum, avg, min, max, count, group, stddev, stdvar or quantile by group. */
+function aggregateGroups(
+  ctx: EvalContext,
+  plan: AggregatePlan,
+  op: KernelAggregateOp,
+  input: StepVectors,
+  param: Value | null,
+): StepVectors {
+  const { nSteps } = input;
+  let q: Float64Array | undefined;
+  if (op === 'quantile') {
+    const fp = scalarParams(plan, param, nSteps);
+    warnQuantile(ctx, plan, fp);
+    q = fp.values;
+  }
+  const names = plan.without ? withoutNames(plan.grouping) : plan.grouping;
+  const { groupOf, firstRow, present } = groupRows(input, names, plan.without);
+  const nGroups = firstRow.length;
+  if (nGroups === 0) return emptyVectors([], nSteps);
+
+  const labels = firstRow.map((r) => groupingLabels(input.labels[r]!, names, plan.without));
+  const out = emptyVectors(labels, nSteps);
+  if (ctx.options.compat === 'prometheus2' && LEGACY_OPS.has(op)) {
+    legacyAggregate(op, input, groupOf, present, out);
+  } else {
+    ctx.kernels.aggregate(op, input, groupOf, nGroups, nSteps, out, q);
+  }
+  markDropName(input, groupOf, present, out);
+  return out;
+}
+
+/**
+ * Prometheus marks an output series for name removal when any sample aggregated into it
+ * was so marked; the mark of the series is the one of its last step.
+ */
+function markDropName(
+  input: StepVectors,
+  groupOf: Uint32Array,
+  present: Uint8Array,
+  out: StepVectors,
+): void {
+  const { nSteps } = input;
+  const nGroups = out.labels.length;
+  const lastStep = new Int32Array(nGroups).fill(-1);
+  for (let g = 0; g < nGroups; g++) {
+    for (let s = nSteps - 1; s >= 0; s--) {
+      if (out.mask[g * nSteps + s] === 1) {
+        lastStep[g] = s;
+        break;
+      }
+    }
+  }
+  for (let r = 0; r < input.labels.length; r++) {
+    if (input.dropName[r] !== 1 || present[r] !== 1) continue;
+    const g = groupOf[r]!;
+    const s = lastStep[g]!;
+    if (s >= 0 && input.mask[r * nSteps + s] === 1) out.dropName[g] = 1;
+  }
+}
+
+/** The aggregations whose arithmetic differed in Prometheus 2.x. */
+const LEGACY_OPS: ReadonlySet<KernelAggregateOp> = new Set(['sum', 'avg', 'stddev', 'stdvar']);
+
+/**
+ * sum, avg, stddev and stdvar as Prometheus 2.x computed them: a plain running sum (no
+ * Kahan compensation), an incremental mean that keeps an infinite mean when the next value
+ * cannot change it, and a variance that starts at 0 even for an infinite or NaN sample.
+ */
+function legacyAggregate(
+  op: KernelAggregateOp,
+  input: StepVectors,
+  groupOf: Uint32Array,
+  present: Uint8Array,
+  out: StepVectors,
+): void {
+  const { nSteps } = input;
+  const nGroups = out.labels.length;
+  const value = new Float64Array(nGroups);
+  const mean = new Float64Array(nGroups);
+  const count = new Float64Array(nGroups);
+  for (let s = 0; s < nSteps; s++) {
+    count.fill(0);
+    for (let r = 0; r < input.labels.length; r++) {
+      if (present[r] !== 1 || input.mask[r * nSteps + s] !== 1) continue;
+      const v = input.values[r * nSteps + s]!;
+      const g = groupOf[r]!;
+      if (count[g] === 0) {
+        count[g] = 1;
+        value[g] = op === 'stddev' || op === 'stdvar' ? 0 : v;
+        mean[g] = v;
+        continue;
+      }
+      const n = ++count[g]!;
+      switch (op) {
+        case 'sum':
+          value[g]! += v;
+          break;
+        case 'avg': {
+          const m = mean[g]!;
+          if (isInf(m)) {
+            if (isInf(v) && m > 0 === v > 0) break;
+            if (!isInf(v) && !Number.isNaN(v)) break;
+          }
+          mean[g] = m + (v / n - m / n);
+          break;
+        }
+        default: {
+          const delta = v - mean[g]!;
+          mean[g]! += delta / n;
+          value[g]! += delta * (v - mean[g]!);
+        }
+      }
+    }
+    for (let g = 0; g < nGroups; g++) {
+      const n = count[g]!;
+      if (n === 0) continue;
+      let v = value[g]!;
+      if (op === 'avg') v = mean[g]!;
+      else if (op === 'stdvar') v /= n;
+      else if (op === 'stddev') v = Math.sqrt(v / n);
+      out.values[g * nSteps + s] = v;
+      out.mask[g * nSteps + s] = 1;
+    }
+  }
+}
+
+function isInf(v: number): boolean {
+  return v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY;
+}
+
+/** Whether `name` may be the label of count_values (UTF-8 names in 3.x, legacy in 2.x). */
+function validLabelName(ctx: EvalContext, name: string): boolean {
+  if (ctx.options.compat === 'prometheus2') return isLegacyLabelName(name);
+  return name.length > 0 && isValidUtf8(name);
+}
+
+/**
+ * count_values: at each step, the number of samples of each group with each value; the
+ * value, formatted as Go's `strconv.FormatFloat(v, 'f', -1, 64)`, becomes a label.
+ */
+function countValues(
+  ctx: EvalContext,
+  plan: AggregatePlan,
+  input: StepVectors,
+  param: Value | null,
+): StepVectors {
+  if (param === null || param.kind !== 'string') throw new Error('count_values needs a string');
+  const valueLabel = param.value;
+  if (!validLabelName(ctx, valueLabel)) {
+    throw new ExecutionError(`invalid label name ${quoteGo(valueLabel)}`);
+  }
+  let names: string[];
+  if (plan.without) names = withoutNames(plan.grouping);
+  else {
+    names = [...new Set([...plan.grouping, valueLabel])];
+    names.sort(compareStrings);
+  }
+  const { nSteps } = input;
+  const nRows = input.labels.length;
+  // Output series by label set, in order of first appearance.
+  const seriesIndex = new Map<string, number>();
+  const seriesLabels: Labels[] = [];
+  const cells: number[] = []; // (series, step, count) triples
+  // Per row: the last value seen (-1 in lastSeries: none yet) and the series it went to.
+  const lastValue = new Float64Array(nRows);
+  const lastSeries = new Int32Array(nRows).fill(-1);
+  const counts = new Map<number, number>(); // series → count at this step
+  for (let s = 0; s < nSteps; s++) {
+    counts.clear();
+    for (let r = 0; r < nRows; r++) {
+      if (input.mask[r * nSteps + s] !== 1) continue;
+      const v = input.values[r * nSteps + s]!;
+      let series = lastSeries[r]!;
+      if (series < 0 || !Object.is(lastValue[r], v)) {
+        const metric = setLabel(input.labels[r]!, valueLabel, formatFloatF(v));
+        const key = groupingKey(metric, names, plan.without);
+        let idx = seriesIndex.get(key);
+        if (idx === undefined) {
+          idx = seriesLabels.length;
+          seriesIndex.set(key, idx);
+          seriesLabels.push(groupingLabels(metric, names, plan.without));
+        }
+        series = idx;
+        lastValue[r] = v;
+        lastSeries[r] = series;
+      }
+      counts.set(series, (counts.get(series) ?? 0) + 1);
+    }
+    for (const [series, n] of counts) cells.push(series, s, n);
+  }
+  const out = emptyVectors(seriesLabels, nSteps);
+  for (let i = 0; i < cells.length; i += 3) {
+    const o = cells[i]! * nSteps + cells[i + 1]!;
+    out.values[o] = cells[i + 2]!;
+    out.mask[o] = 1;
+  }
+  return out;
+}

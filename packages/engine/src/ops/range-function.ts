@@ -1,0 +1,276 @@
+/**
+ * Functions over range vectors (`rate`, `*_over_time`, `predict_linear`…): one kernel
+ * call for every series and step, then Prometheus's annotations and label handling.
+ */
+import { KernelFlags, type RangeFunction } from '@promql-ts/kernels';
+import { formatFloatF, type VectorSelector } from '@promql-ts/parser';
+import { messages } from '../annotations.js';
+import { ExecutionError } from '../errors.js';
+import type { EvalContext } from '../eval/context.js';
+import { dropMetricName, getLabel, METRIC_NAME } from '../labels.js';
+import type { CallPlan } from '../plan/nodes.js';
+import type { Labels } from '../storage.js';
+import {
+  emptyVectors,
+  type Grid,
+  kernelGrid,
+  type RangeVectors,
+  type StepScalars,
+  type StepVectors,
+  type Value,
+} from '../value.js';
+import { absentLabels } from './absent.js';
+import { checkUniqueLabelsets } from './checks.js';
+
+/** Range functions the kernels compute, by PromQL name. */
+const KERNEL_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
+  avg_over_time: 'avg_over_time',
+  changes: 'changes',
+  count_over_time: 'count_over_time',
+  delta: 'delta',
+  deriv: 'deriv',
+  double_exponential_smoothing: 'double_exponential_smoothing',
+  holt_winters: 'double_exponential_smoothing',
+  first_over_time: 'first_over_time',
+  idelta: 'idelta',
+  increase: 'increase',
+  irate: 'irate',
+  last_over_time: 'last_over_time',
+  mad_over_time: 'mad_over_time',
+  max_over_time: 'max_over_time',
+  min_over_time: 'min_over_time',
+  predict_linear: 'predict_linear',
+  present_over_time: 'present_over_time',
+  quantile_over_time: 'quantile_over_time',
+  rate: 'rate',
+  resets: 'resets',
+  stddev_over_time: 'stddev_over_time',
+  stdvar_over_time: 'stdvar_over_time',
+  sum_over_time: 'sum_over_time',
+  ts_of_first_over_time: 'ts_of_first_over_time',
+  ts_of_last_over_time: 'ts_of_last_over_time',
+  ts_of_max_over_time: 'ts_of_max_over_time',
+  ts_of_min_over_time: 'ts_of_min_over_time',
+};
+
+/** Functions whose result keeps the input series' metric name. */
+const KEEPS_NAME: ReadonlySet<string> = new Set(['last_over_time', 'first_over_time']);
+
+const ANCHORED_SAFE = ['changes', 'delta', 'increase', 'rate', 'resets'];
+const SMOOTHED_SAFE = ['delta', 'increase', 'rate'];
+
+const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
+
+/** Whether `func` takes a range vector. */
+export function isRangeFunction(func: string): boolean {
+  return func in KERNEL_FUNCTIONS || func === 'absent_over_time';
+}
+
+/** Index of the range-vector argument of a range function. */
+function matrixArgIndex(func: string): number {
+  return func === 'quantile_over_time' ? 1 : 0;
+}
+
+function scalarArg(v: Value | undefined, what: string): Float64Array {
+  if (v === undefined || v.kind !== 'scalar') throw new Error(`${what} must be a scalar`);
+  return (v as StepScalars).values;
+}
+
+/** Evaluates a range function whose arguments are evaluated. */
+export function evalRangeFunction(
+  ctx: EvalContext,
+  plan: CallPlan,
+  args: readonly Value[],
+  grid: Grid,
+): StepVectors {
+  const func = plan.func;
+  const mIndex = matrixArgIndex(func);
+  const input = args[mIndex];
+  if (input === undefined || input.kind !== 'range') {
+    throw new Error(`${func} expects a range vector argument`);
+  }
+  checkModifier(func, input);
+  if (func === 'absent_over_time') return absentOverTime(ctx, plan, input, grid);
+
+  const fn = KERNEL_FUNCTIONS[func]!;
+  let param: Float64Array | undefined;
+  let param2: Float64Array | undefined;
+  if (func === 'quantile_over_time') param = scalarArg(args[0], 'quantile');
+  else if (func === 'predict_linear') param = scalarArg(args[1], 'duration');
+  else if (fn === 'double_exponential_smoothing') {
+    param = scalarArg(args[1], 'smoothing factor');
+    param2 = scalarArg(args[2], 'trend factor');
+  }
+
+  const rows = input.labels.length;
+  const out = emptyVectors(input.labels, grid.nSteps);
+  if (rows > 0 && grid.nSteps > 0) {
+    const { window } = input;
+    const flags = ctx.kernels.rangeFunction(
+      fn,
+      input.batch,
+      kernelGrid(grid),
+      {
+        rangeMs: window.rangeMs,
+        leftOpen: ctx.options.compat === 'prometheus3',
+        offsetMs: window.offsetMs,
+        atMs: window.atMs,
+        modifier: window.modifier,
+        lookbackMs: ctx.options.lookbackDeltaMs,
+        legacyExtrapolation: ctx.options.compat === 'prometheus2',
+        ...(param === undefined ? {} : { param }),
+        ...(param2 === undefined ? {} : { param2 }),
+      },
+      out,
+    );
+    reportFlags(ctx, plan, flags, param, param2);
+  }
+  if (func === 'rate' || func === 'increase') warnNonCounters(ctx, plan, input, out);
+  return finishRows(ctx, func, out);
+}
+
+/** The anchored and smoothed modifiers only go with some functions. */
+function checkModifier(func: string, input: RangeVectors): void {
+  const modifier = input.window.modifier;
+  if (modifier === 'none') return;
+  const safe = modifier === 'anchored' ? ANCHORED_SAFE : SMOOTHED_SAFE;
+  if (!safe.includes(func)) {
+    throw new ExecutionError(
+      `${modifier} modifier can only be used with: ${safe.join(', ')} - not with ${func}`,
+    );
+  }
+}
+
+/**
+ * Drops rows without points and, unless the function keeps it, the metric name; the
+ * result may then not hold one label set twice.
+ */
+function finishRows(ctx: EvalContext, func: string, out: StepVectors): StepVectors {
+  const { nSteps } = out;
+  const keep: number[] = [];
+  for (let r = 0; r < out.labels.length; r++) {
+    const base = r * nSteps;
+    for (let s = 0; s < nSteps; s++) {
+      if (out.mask[base + s] === 1) {
+        keep.push(r);
+        break;
+      }
+    }
+  }
+  const dropsName = !KEEPS_NAME.has(func);
+  const labels: Labels[] = [];
+  const dropName = new Uint8Array(keep.length);
+  const values = new Float64Array(keep.length * nSteps);
+  const mask = new Uint8Array(keep.length * nSteps);
+  for (let i = 0; i < keep.length; i++) {
+    const r = keep[i]!;
+    const ls = out.labels[r]!;
+    labels.push(dropsName && !ctx.delayedNameRemoval ? dropMetricName(ls) : ls);
+    dropName[i] = dropsName ? 1 : 0;
+    values.set(out.values.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
+    mask.set(out.mask.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
+  }
+  const result: StepVectors = { kind: 'vector', labels, dropName, values, mask, nSteps };
+  if (!ctx.delayedNameRemoval) checkUniqueLabelsets(result.labels);
+  return result;
+}
+
+/**
+ * Prometheus's info for `rate`/`increase` of a series whose name does not end like a
+ * counter's: checked for every input series that has a result.
+ */
+function warnNonCounters(
+  ctx: EvalContext,
+  plan: CallPlan,
+  input: RangeVectors,
+  out: StepVectors,
+): void {
+  const pos = plan.ast.args[0]?.pos ?? null;
+  const { nSteps } = out;
+  for (let r = 0; r < input.labels.length; r++) {
+    const name = getLabel(input.labels[r]!, METRIC_NAME);
+    if (name === '' || COUNTER_SUFFIXES.some((suffix) => name.endsWith(suffix))) continue;
+    const base = r * nSteps;
+    for (let s = 0; s < nSteps; s++) {
+      if (out.mask[base + s] === 1) {
+        ctx.annotations.info(messages.possibleNonCounter(name), pos);
+        break;
+      }
+    }
+  }
+}
+
+function reportFlags(
+  ctx: EvalContext,
+  plan: CallPlan,
+  flags: number,
+  param: Float64Array | undefined,
+  param2: Float64Array | undefined,
+): void {
+  if (flags & KernelFlags.InvalidSmoothingFactor && param !== undefined) {
+    const sf = param.find((v) => !(v > 0 && v < 1)) ?? Number.NaN;
+    throw new ExecutionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${goF(sf)}`);
+  }
+  if (flags & KernelFlags.InvalidTrendFactor && param2 !== undefined) {
+    const tf = param2.find((v) => !(v > 0 && v < 1)) ?? Number.NaN;
+    throw new ExecutionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${goF(tf)}`);
+  }
+  if (flags & KernelFlags.InvalidQuantile && param !== undefined) {
+    const pos = plan.ast.args[0]?.pos ?? null;
+    for (const q of param) {
+      if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(messages.invalidQuantile(q), pos);
+    }
+  }
+}
+
+/** Go's `%f`: six decimals. */
+function goF(v: number): string {
+  if (!Number.isFinite(v)) return formatFloatF(v);
+  return v.toFixed(6);
+}
+
+/**
+ * `absent_over_time(m[range])`: 1 at the steps where no series has a sample in the window,
+ * labelled from the selector's equality matchers.
+ */
+function absentOverTime(
+  ctx: EvalContext,
+  plan: CallPlan,
+  input: RangeVectors,
+  grid: Grid,
+): StepVectors {
+  const { nSteps } = grid;
+  const present = new Uint8Array(nSteps);
+  if (input.labels.length > 0 && nSteps > 0) {
+    const counts = emptyVectors(input.labels, nSteps);
+    const { window } = input;
+    ctx.kernels.rangeFunction(
+      'count_over_time',
+      input.batch,
+      kernelGrid(grid),
+      {
+        rangeMs: window.rangeMs,
+        leftOpen: ctx.options.compat === 'prometheus3',
+        offsetMs: window.offsetMs,
+        atMs: window.atMs,
+      },
+      counts,
+    );
+    for (let i = 0; i < counts.mask.length; i++) if (counts.mask[i] === 1) present[i % nSteps] = 1;
+  }
+  const arg = plan.ast.args[0]!;
+  const labels =
+    arg.kind === 'MatrixSelector'
+      ? absentLabels((arg.vectorSelector as VectorSelector).labelMatchers)
+      : [];
+  const out = emptyVectors([labels], nSteps);
+  out.dropName[0] = 1;
+  let any = false;
+  for (let s = 0; s < nSteps; s++) {
+    if (present[s] === 1) continue;
+    out.values[s] = 1;
+    out.mask[s] = 1;
+    any = true;
+  }
+  return any ? out : emptyVectors([], nSteps);
+}

@@ -1,0 +1,198 @@
+/**
+ * What the evaluator passes between nodes: every value is computed for all steps of a
+ * grid at once. An instant vector is a matrix of rows (one per series) × steps with a
+ * presence mask; a scalar is one value per step; a range vector keeps raw samples for the
+ * range functions that consume it.
+ */
+import type { SeriesBatch } from '@promql-ts/kernels';
+import { ExecutionError } from './errors.js';
+import { compareLabels, labelsKey } from './labels.js';
+import type { Labels } from './storage.js';
+
+/** Evaluation steps: `startMs, startMs + stepMs, …, endMs` (one step when start = end). */
+export interface Grid {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Milliseconds between steps; Prometheus uses 1 for instant queries. */
+  readonly stepMs: number;
+  readonly nSteps: number;
+}
+
+/** The grid from `startMs` to `endMs` every `stepMs` (empty when end < start). */
+export function makeGrid(startMs: number, endMs: number, stepMs: number): Grid {
+  const nSteps = endMs < startMs ? 0 : Math.floor((endMs - startMs) / stepMs) + 1;
+  return { startMs, endMs, stepMs, nSteps };
+}
+
+/** Time of step `i`. */
+export function stepTime(grid: Grid, i: number): number {
+  return grid.startMs + i * grid.stepMs;
+}
+
+/** The kernels' view of a grid. */
+export function kernelGrid(grid: Grid): { startMs: number; stepMs: number; nSteps: number } {
+  return { startMs: grid.startMs, stepMs: grid.stepMs, nSteps: grid.nSteps };
+}
+
+/** An instant vector at every step of a grid. */
+export interface StepVectors {
+  readonly kind: 'vector';
+  /** One label set per row. */
+  readonly labels: Labels[];
+  /**
+   * Per row: the metric name is to be dropped at the end of the query (delayed name
+   * removal). Without delayed name removal it is always 0: names are dropped at once.
+   */
+  readonly dropName: Uint8Array;
+  /** rows × nSteps values, row-major. */
+  readonly values: Float64Array;
+  /** rows × nSteps presence (1 = the series has a point at that step). */
+  readonly mask: Uint8Array;
+  readonly nSteps: number;
+}
+
+/** A scalar at every step. */
+export interface StepScalars {
+  readonly kind: 'scalar';
+  readonly values: Float64Array;
+}
+
+/** A string (the same at every step). */
+export interface StringValue {
+  readonly kind: 'string';
+  readonly value: string;
+}
+
+/** How the samples of a range vector are windowed at each step. */
+export interface RangeWindow {
+  readonly rangeMs: number;
+  /** Offset in milliseconds (windows end at the step minus the offset). */
+  readonly offsetMs: number;
+  /** With `@`: every window ends at this time (minus the offset). */
+  readonly atMs: number | null;
+  readonly modifier: 'none' | 'anchored' | 'smoothed';
+}
+
+/**
+ * A range vector: raw samples of each series, concatenated as the kernels take them, and
+ * the window to apply at each step.
+ */
+export interface RangeVectors {
+  readonly kind: 'range';
+  readonly labels: Labels[];
+  readonly batch: SeriesBatch;
+  readonly window: RangeWindow;
+}
+
+/** Any evaluated value. */
+export type Value = StepVectors | StepScalars | StringValue | RangeVectors;
+
+/** A new instant-vector value of `rows` rows with nothing present. */
+export function emptyVectors(labels: Labels[], nSteps: number, dropName?: Uint8Array): StepVectors {
+  const n = labels.length * nSteps;
+  return {
+    kind: 'vector',
+    labels,
+    dropName: dropName ?? new Uint8Array(labels.length),
+    values: new Float64Array(n),
+    mask: new Uint8Array(n),
+    nSteps,
+  };
+}
+
+/** Number of present points. */
+export function countPoints(v: StepVectors): number {
+  let n = 0;
+  const m = v.mask;
+  for (let i = 0; i < m.length; i++) n += m[i]!;
+  return n;
+}
+
+/** Keeps only the rows that have at least one point. */
+export function dropEmptyRows(v: StepVectors): StepVectors {
+  const { nSteps } = v;
+  const keep: number[] = [];
+  for (let r = 0; r < v.labels.length; r++) {
+    const base = r * nSteps;
+    for (let s = 0; s < nSteps; s++) {
+      if (v.mask[base + s] === 1) {
+        keep.push(r);
+        break;
+      }
+    }
+  }
+  if (keep.length === v.labels.length) return v;
+  return selectRows(v, keep);
+}
+
+/** The rows `rows` of `v`, in that order. */
+export function selectRows(v: StepVectors, rows: readonly number[]): StepVectors {
+  const { nSteps } = v;
+  const out = emptyVectors(
+    rows.map((r) => v.labels[r]!),
+    nSteps,
+  );
+  for (let i = 0; i < rows.length; i++) {
+    const src = rows[i]! * nSteps;
+    out.values.set(v.values.subarray(src, src + nSteps), i * nSteps);
+    out.mask.set(v.mask.subarray(src, src + nSteps), i * nSteps);
+    out.dropName[i] = v.dropName[rows[i]!]!;
+  }
+  return out;
+}
+
+/**
+ * Merges rows whose label sets are equal, as Prometheus's range evaluation collects the
+ * points of one output series: points of different rows must fall on different steps,
+ * otherwise the vector holds the same label set twice at one time, which is an error.
+ */
+export function mergeSameLabelsets(v: StepVectors): StepVectors {
+  const { nSteps } = v;
+  const firstRow = new Map<string, number>();
+  let duplicates = false;
+  const target = new Int32Array(v.labels.length);
+  for (let r = 0; r < v.labels.length; r++) {
+    const key = labelsKey(v.labels[r]!);
+    const f = firstRow.get(key);
+    if (f === undefined) {
+      firstRow.set(key, r);
+      target[r] = r;
+    } else {
+      duplicates = true;
+      target[r] = f;
+    }
+  }
+  if (!duplicates) return v;
+  const rows = [...firstRow.values()];
+  const index = new Map(rows.map((r, i) => [r, i]));
+  const out = selectRows(v, rows);
+  for (let r = 0; r < v.labels.length; r++) {
+    const t = target[r]!;
+    if (t === r) continue;
+    const dst = index.get(t)! * nSteps;
+    const src = r * nSteps;
+    for (let s = 0; s < nSteps; s++) {
+      if (v.mask[src + s] !== 1) continue;
+      if (out.mask[dst + s] === 1) {
+        throw new ExecutionError('vector cannot contain metrics with the same labelset');
+      }
+      out.mask[dst + s] = 1;
+      out.values[dst + s] = v.values[src + s]!;
+    }
+    if (v.dropName[r] === 1) out.dropName[index.get(t)!] = 1;
+  }
+  return out;
+}
+
+/** Rows sorted by label set (Prometheus sorts range query results this way). */
+export function sortRowsByLabels(v: StepVectors): StepVectors {
+  const order = v.labels.map((_, i) => i);
+  order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
+  if (order.every((r, i) => r === i)) return v;
+  return selectRows(v, order);
+}
+
+/** A scalar value holding `x` at every step. */
+export function constantScalars(x: number, nSteps: number): StepScalars {
+  return { kind: 'scalar', values: new Float64Array(nSteps).fill(x) };
+}
