@@ -32,6 +32,12 @@ export const AT_MODIFIER_UNSAFE_FUNCTIONS: ReadonlySet<string> = new Set([
   'time',
   'timestamp',
   'year',
+  // 3.14's query-context functions: their value is the query's own time range, so pinning
+  // the selectors and evaluating at another time changes it.
+  'start',
+  'end',
+  'range',
+  'step',
 ]);
 
 /** One extra instant query: the rewritten text and the time to evaluate it at. */

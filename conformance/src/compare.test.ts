@@ -102,9 +102,18 @@ describe('compareResult: instant vectors', () => {
     expect(
       compareResult(
         cmd,
-        vector([{ __name__: 'x', a: '1', b: '' }, 1], [{ __name__: 'x', a: '2' }, Number.NaN]),
+        vector([{ __name__: 'x', a: '1', b: '1' }, 1], [{ __name__: 'x', a: '2' }, Number.NaN]),
       ),
     ).toHaveLength(2);
+  });
+
+  test('a label with an empty value is no label', () => {
+    expect(
+      compareResult(
+        cmd,
+        vector([{ __name__: 'x', a: '1', b: '' }, 1], [{ __name__: 'x', a: '2' }, Number.NaN]),
+      ),
+    ).toEqual([]);
   });
 
   test('order only matters for ordered evals', () => {

@@ -62,6 +62,7 @@ const L = (o: Record<string, string>): Labels =>
     .map((name) => ({ name, value: o[name]! }));
 
 const result = (value: QueryValue, warnings: string[] = [], infos: string[] = []): QueryResult => ({
+  query: '',
   value,
   warnings: warnings.map((message) => ({ message, pos: null })),
   infos: infos.map((message) => ({ message, pos: null })),

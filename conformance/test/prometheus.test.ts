@@ -101,6 +101,7 @@ function oracle(dataset: Dataset): QueryTarget {
     return { type: 'vector', samples };
   };
   const wrap = (value: QueryResult['value']): QueryResult => ({
+    query: '',
     value,
     warnings: [],
     infos: [],

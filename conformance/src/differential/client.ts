@@ -170,6 +170,7 @@ export function queryResultFromJson(body: unknown, query = ''): QueryResult {
   const annotations = (messages: string[] | undefined): Annotation[] =>
     (messages ?? []).map((m) => annotationFromApi(m, query));
   return {
+    query,
     value,
     warnings: annotations(r.warnings),
     infos: annotations(r.infos),

@@ -87,6 +87,7 @@ describe('diffQueryValues', () => {
 });
 
 const result = (value: QueryValue): QueryResult => ({
+  query: '',
   value,
   warnings: [],
   infos: [],
