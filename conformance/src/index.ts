@@ -102,6 +102,7 @@ export {
   stopPrometheus,
   writeOpenMetricsFile,
 } from './differential/server.js';
+export { engineOptions, promqlTsEngine } from './engine.js';
 export {
   type CaseOutcome,
   checkExpectedFailures,

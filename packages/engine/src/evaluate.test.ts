@@ -124,9 +124,27 @@ describe('instant queries', () => {
     expect(r.infos[0]!.pos).toEqual({ start: 5, end: 14 });
   });
 
-  it('counts the samples read', async () => {
-    const r = await evaluate('http_requests_total[1m]', storage, 5 * M);
-    expect(r.stats.totalQueryableSamples).toBeGreaterThanOrEqual(8);
+  it('counts the samples used as Prometheus does', async () => {
+    // One per series and step for an instant selector…
+    expect(
+      (await evaluate('http_requests_total', storage, 5 * M)).stats.totalQueryableSamples,
+    ).toBe(2);
+    const range = await evaluateRange('http_requests_total', storage, {
+      start: 0,
+      end: 2 * M,
+      stepMs: M,
+    });
+    expect(range.stats.totalQueryableSamples).toBe(6);
+    // …every sample in the window of a range selector: (4m, 5m] holds 4 per series.
+    const r = await evaluate('rate(http_requests_total[1m])', storage, 5 * M);
+    expect(r.stats.totalQueryableSamples).toBe(8);
+    expect(
+      (await evaluate('http_requests_total[1m]', storage, 5 * M)).stats.totalQueryableSamples,
+    ).toBe(8);
+    // Staleness markers do not count.
+    expect(
+      (await evaluate('count_over_time(gauge[5m])', storage, 200 * S)).stats.totalQueryableSamples,
+    ).toBe(3);
     expect(r.stats.peakSamples).toBeGreaterThan(0);
   });
 });

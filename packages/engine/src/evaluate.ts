@@ -181,7 +181,6 @@ async function run(
     ? makeGrid(range.startMs, range.endMs, range.stepMs)
     : { startMs: range.startMs, endMs: range.startMs, stepMs: 1, nSteps: 1 };
   const ctx = new EvalContext(kernels, opts, grid, isRange, loaded.series, startedAt);
-  ctx.totalQueryableSamples = loaded.samples;
   try {
     const value = evaluateInBatches(ctx, plan, grid, loaded.maxSeries);
     const result = toQueryValue(ctx, value, grid, isRange);

@@ -62,7 +62,11 @@ export interface Annotation {
 
 /** Timings and sample counts, as Prometheus's `stats=all`. */
 export interface QueryStats {
-  /** Total samples read from storage over the whole query. */
+  /**
+   * Samples the query used, counted as Prometheus counts them: for each step, one per
+   * series an instant selector found a sample for, and every sample inside a range
+   * selector's or subquery's window.
+   */
   readonly totalQueryableSamples: number;
   /** The largest number of samples held at once (Prometheus's peak samples). */
   readonly peakSamples: number;

@@ -121,6 +121,7 @@ function rawSeries(ctx: EvalContext, v: RangeVectors, t: number): RangeSeries[] 
       vs.push(val);
     }
     if (ts.length === 0) continue;
+    ctx.totalQueryableSamples += ts.length;
     out.push({
       metric: v.labels[r]!,
       timestamps: Float64Array.from(ts),

@@ -21,6 +21,7 @@ import {
 } from '../value.js';
 import { absentLabels } from './absent.js';
 import { checkUniqueLabelsets } from './checks.js';
+import { countWindowSamples } from './selector.js';
 
 /** Range functions the kernels compute, by PromQL name. */
 const KERNEL_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
@@ -90,6 +91,11 @@ export function evalRangeFunction(
     throw new Error(`${func} expects a range vector argument`);
   }
   checkModifier(func, input);
+  ctx.totalQueryableSamples += countWindowSamples(
+    input,
+    grid,
+    ctx.options.compat === 'prometheus3',
+  );
   if (func === 'absent_over_time') return absentOverTime(ctx, plan, input, grid);
 
   const fn = KERNEL_FUNCTIONS[func]!;

@@ -9,6 +9,7 @@ import type { EvalContext } from '../eval/context.js';
 import { dropMetricName } from '../labels.js';
 import type { RangeSelectorPlan, SelectorPlan } from '../plan/nodes.js';
 import {
+  countPoints,
   dropEmptyRows,
   emptyVectors,
   type Grid,
@@ -25,7 +26,41 @@ function leftOpen(ctx: EvalContext): boolean {
 /** An instant-vector selector at every step of `grid`; rows without points are dropped. */
 export function evalSelector(ctx: EvalContext, plan: SelectorPlan, grid: Grid): StepVectors {
   const out = selectAtSteps(ctx, plan, grid);
-  return dropEmptyRows(out.vectors);
+  const vectors = dropEmptyRows(out.vectors);
+  ctx.totalQueryableSamples += countPoints(vectors);
+  return vectors;
+}
+
+/**
+ * The samples inside the windows of a range vector over every step (staleness markers
+ * excluded, as the matrix selector drops them): Prometheus's queryable-samples count for
+ * a range selector. Windows only move forward, so each series is scanned once.
+ */
+export function countWindowSamples(v: RangeVectors, grid: Grid, leftOpen: boolean): number {
+  const { ts, values, offsets } = v.batch;
+  const { rangeMs, offsetMs, atMs } = v.window;
+  let total = 0;
+  for (let r = 0; r + 1 < offsets.length; r++) {
+    const lo = offsets[r]!;
+    const hi = offsets[r + 1]!;
+    let first = lo; // first sample inside the window
+    let end = lo; // first sample after the window
+    let stale = 0; // staleness markers in [first, end)
+    for (let s = 0; s < grid.nSteps; s++) {
+      const t = (atMs ?? grid.startMs + s * grid.stepMs) - offsetMs;
+      const from = t - rangeMs;
+      while (end < hi && ts[end]! <= t) {
+        if (isStaleNaN(values[end]!)) stale++;
+        end++;
+      }
+      while (first < end && (leftOpen ? ts[first]! <= from : ts[first]! < from)) {
+        if (isStaleNaN(values[first]!)) stale--;
+        first++;
+      }
+      total += end - first - stale;
+    }
+  }
+  return total;
 }
 
 /**
@@ -42,7 +77,9 @@ export function evalSelectorTimestamps(
   for (let i = 0; i < values.length; i++) values[i] = ts[i]! / 1000;
   const labels = ctx.delayedNameRemoval ? vectors.labels : vectors.labels.map(dropMetricName);
   const dropName = new Uint8Array(labels.length).fill(1);
-  return dropEmptyRows({ ...vectors, labels, dropName });
+  const out = dropEmptyRows({ ...vectors, labels, dropName });
+  ctx.totalQueryableSamples += countPoints(out);
+  return out;
 }
 
 function selectAtSteps(
