@@ -48,9 +48,11 @@ export {
 } from './differential/client.js';
 export {
   type CorpusCase,
+  type CorpusMetrics,
   type CorpusOptions,
   type CorpusQuery,
   type CorpusTemplate,
+  DEFAULT_METRICS,
   expandTemplates,
   generateCorpus,
   placeholders,
@@ -66,6 +68,7 @@ export {
   type QueryTarget,
   runDifferentialCase,
 } from './differential/diff.js';
+export { checkDifferential } from './differential/expected.js';
 export {
   type Dataset,
   DEFAULT_START_MS,
@@ -83,6 +86,15 @@ export {
   openMetricsChunks,
 } from './differential/generate.js';
 export { Random } from './differential/random.js';
+export { queryReach } from './differential/reach.js';
+export { runUrl, type UrlRunOptions } from './differential/remote.js';
+export { formatDifferentialReport } from './differential/report.js';
+export {
+  type DifferentialRun,
+  type LocalRunOptions,
+  runLocal,
+  SERVER_VERSIONS,
+} from './differential/run.js';
 export {
   compareSamples,
   type RawSamples,
@@ -100,6 +112,7 @@ export {
   type StartOptions,
   startPrometheus,
   stopPrometheus,
+  watchServer,
   writeOpenMetricsFile,
 } from './differential/server.js';
 export { engineOptions, promqlTsEngine } from './engine.js';

@@ -163,3 +163,49 @@ describe('PrometheusClient', () => {
     ).rejects.toMatchObject({ errorType: 'network' });
   });
 });
+
+describe('metadata requests', () => {
+  const calls: { url: string; method: string; body: string | undefined }[] = [];
+  const fake: typeof fetch = async (input, init) => {
+    calls.push({ url: String(input), method: init?.method ?? 'GET', body: init?.body as string });
+    const path = new URL(String(input)).pathname;
+    const data =
+      path === '/api/v1/series'
+        ? [{ __name__: 'up', job: 'a' }]
+        : path === '/api/v1/metadata'
+          ? { up: [{ type: 'gauge', help: 'h', unit: '' }] }
+          : path === '/api/v1/status/flags'
+            ? { 'query.lookback-delta': '5m' }
+            : ['up', 'x'];
+    return new Response(JSON.stringify({ status: 'success', data }));
+  };
+  const client = new PrometheusClient('http://p.test/', { fetch: fake });
+  const window = { startMs: 1000, endMs: 61_500 };
+
+  test('label values: GET with the window and match[] in the query string', async () => {
+    expect(await client.labelValues('__name__', window, ['up', '{job="a"}'])).toEqual(['up', 'x']);
+    const u = new URL(calls.at(-1)!.url);
+    expect(calls.at(-1)!.method).toBe('GET');
+    expect(u.pathname).toBe('/api/v1/label/__name__/values');
+    expect(u.searchParams.get('start')).toBe('1.000');
+    expect(u.searchParams.get('end')).toBe('61.500');
+    expect(u.searchParams.getAll('match[]')).toEqual(['up', '{job="a"}']);
+  });
+
+  test('series: POSTed form with repeated match[]; label sets sorted', async () => {
+    expect(await client.series(['up', 'x'], window)).toEqual([
+      [
+        { name: '__name__', value: 'up' },
+        { name: 'job', value: 'a' },
+      ],
+    ]);
+    expect(calls.at(-1)!.method).toBe('POST');
+    expect(new URLSearchParams(calls.at(-1)!.body).getAll('match[]')).toEqual(['up', 'x']);
+  });
+
+  test('metadata and flags', async () => {
+    expect(await client.metadata()).toEqual({ up: [{ type: 'gauge', help: 'h', unit: '' }] });
+    expect(await client.flags()).toEqual({ 'query.lookback-delta': '5m' });
+    expect(calls.at(-1)!.url).toBe('http://p.test/api/v1/status/flags');
+  });
+});

@@ -241,13 +241,24 @@ export class PrometheusClient {
     this.#fetch = options.fetch ?? fetch;
   }
 
-  async #request(path: string, params: Record<string, string> | null): Promise<unknown> {
+  /** POSTs `params` as a form, or GETs with `params` in the query string (`get`). */
+  async #request(
+    path: string,
+    params: Record<string, string | readonly string[]> | null,
+    get = false,
+  ): Promise<unknown> {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(params ?? {})) {
+      for (const x of typeof v === 'string' ? [v] : v) form.append(k, x);
+    }
+    const post = params !== null && !get;
+    const query = get && params !== null ? `?${form.toString()}` : '';
     let res: Response;
     try {
-      res = await this.#fetch(`${this.url}${path}`, {
-        method: params === null ? 'GET' : 'POST',
-        headers: params === null ? {} : { 'content-type': 'application/x-www-form-urlencoded' },
-        body: params === null ? undefined : new URLSearchParams(params).toString(),
+      res = await this.#fetch(`${this.url}${path}${query}`, {
+        method: post ? 'POST' : 'GET',
+        headers: post ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+        body: post ? form.toString() : undefined,
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (e) {
@@ -301,6 +312,67 @@ export class PrometheusClient {
       stats: 'all',
     });
     return queryResultFromJson(body, query);
+  }
+
+  /**
+   * The values of label `name` on series with samples in the window (e.g. every metric
+   * name for `__name__`), optionally only on series matching `match` selectors.
+   * @throws {PrometheusApiError}
+   */
+  async labelValues(
+    name: string,
+    window: { startMs: number; endMs: number },
+    match: readonly string[] = [],
+  ): Promise<string[]> {
+    const body = (await this.#request(
+      `/api/v1/label/${encodeURIComponent(name)}/values`,
+      {
+        start: formatApiTime(window.startMs),
+        end: formatApiTime(window.endMs),
+        ...(match.length === 0 ? {} : { 'match[]': match }),
+      },
+      true,
+    )) as { data: string[] };
+    return body.data;
+  }
+
+  /**
+   * The label sets of the series matching any of `match` with samples in the window.
+   * @throws {PrometheusApiError}
+   */
+  async series(
+    match: readonly string[],
+    window: { startMs: number; endMs: number },
+  ): Promise<Labels[]> {
+    const body = (await this.#request('/api/v1/series', {
+      'match[]': match,
+      start: formatApiTime(window.startMs),
+      end: formatApiTime(window.endMs),
+    })) as { data: JsonLabels[] };
+    return body.data.map(labelsFromJson);
+  }
+
+  /**
+   * Metric metadata of the currently scraped targets (`/api/v1/metadata`): per metric
+   * family, its type, help and unit as each target reports them.
+   * @throws {PrometheusApiError}
+   */
+  async metadata(): Promise<Record<string, { type: string; help: string; unit: string }[]>> {
+    const body = (await this.#request('/api/v1/metadata', null)) as {
+      data: Record<string, { type: string; help: string; unit: string }[]>;
+    };
+    return body.data;
+  }
+
+  /**
+   * The server's command-line flags (`/api/v1/status/flags`), e.g.
+   * `query.lookback-delta`. @throws {PrometheusApiError}
+   */
+  async flags(): Promise<Record<string, string>> {
+    const body = (await this.#request('/api/v1/status/flags', null)) as {
+      data: Record<string, string>;
+    };
+    return body.data;
   }
 
   /** The server's version. @throws {PrometheusApiError} */

@@ -1,9 +1,13 @@
 import { FUNCTIONS, parse } from '@promql-ts/parser';
 import { describe, expect, test } from 'vitest';
 import {
+  type CorpusMetrics,
+  DEFAULT_METRICS,
   expandTemplates,
   generateCorpus,
+  METRIC_ROLES,
   placeholders,
+  substituteRoles,
   TEMPLATES,
   VARIANT_ARGS,
 } from './corpus.js';
@@ -172,5 +176,94 @@ describe('cases', () => {
     expect(v2.some((x) => x.query.startsWith('double_exponential_smoothing('))).toBe(false);
     expect(v3.some((x) => x.query.startsWith('holt_winters('))).toBe(false);
     expect(v2.some((x) => x.query.includes('limitk'))).toBe(false);
+  });
+});
+
+describe('metrics as parameters', () => {
+  const custom: CorpusMetrics = {
+    counters: ['c1_total', 'c2_total'],
+    gauges: ['g1', 'g2'],
+    histograms: ['h1', 'h2'],
+    up: 'up',
+    counterA: 'c1_total',
+    counterALabel: 'path',
+    counterB: 'c2_total',
+    gaugeA: 'g1',
+    gaugeALabel: 'device',
+    gaugeAValue: 'sda',
+    gaugeARegex: 's.*',
+    gaugeANotRegex: 'sda|nonexistent',
+    gaugeB: 'g2',
+    gaugeC: 'g2',
+    gaugeD: 'g1',
+    jobA: 'node',
+    jobB: 'prometheus',
+    nameRegex: 'g2|c2_total',
+  };
+  const corpus = generateCorpus({ ...WINDOW, metrics: custom, variants: { range: ['1m'] } });
+  const queries = [...new Set(corpus.map((c) => c.query))];
+
+  test('the default corpus is the generated fleet', () => {
+    expect(v3.some((c) => c.query === 'node_temperature_celsius{sensor=~"c.*"}')).toBe(true);
+    expect(DEFAULT_METRICS.histograms).toEqual(['http_request_duration_seconds']);
+  });
+
+  test('roles and dimensions come from the metrics; no default name is left', () => {
+    const defaults = [
+      'http_requests_total',
+      'process_cpu_seconds_total',
+      'jobs_processed_total',
+      'process_resident_memory_bytes',
+      'node_temperature_celsius',
+      'queue_fill_ratio',
+      'jobs_in_flight',
+      'http_request_duration_seconds',
+      'sensor',
+      '"api"',
+      '"worker"',
+      'process_.+',
+    ];
+    for (const q of queries) for (const d of defaults) expect(q, q).not.toContain(d);
+    expect(queries).toContain('g1{device=~"s.*"}');
+    expect(queries).toContain('g1{device!~"sda|nonexistent"}');
+    expect(queries).toContain('{__name__=~"g2|c2_total", job="prometheus"}');
+    expect(queries).toContain('sum by (job, path) (rate(c1_total[5m]))');
+    expect(queries).toContain('up + fill (0) g1{device="sda"}');
+    expect(queries).toContain('histogram_quantile(0.9, {__name__=~"h2_.+"})');
+    expect(queries).not.toContain('rate(c1_total[5m])'); // only the ranges asked for
+    expect(queries).toContain('rate(c1_total[1m])');
+  });
+
+  test('ids name the dimension values, not the roles', () => {
+    const ids = corpus.map((c) => c.id);
+    expect(ids).toContain('rate:rate:c2_total:1m:range');
+    expect(ids).toContain('histogram-quantile:0.5:h1:instant@0');
+    expect(ids).toContain('matcher-re:instant@0');
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('substituteRoles leaves dimensions alone', () => {
+    expect(substituteRoles('{{rateFunc}}({{counterA}}[{{range}}])', custom)).toBe(
+      '{{rateFunc}}(c1_total[{{range}}])',
+    );
+    expect(METRIC_ROLES.every((r) => typeof custom[r] === 'string')).toBe(true);
+  });
+
+  test('every query of a custom corpus parses', () => {
+    for (const q of queries) {
+      if (q === '{__name__=~".*"}') continue;
+      expect(() => parse(q, { experimental: true }), q).not.toThrow();
+    }
+  });
+
+  test('an empty metric list drops the templates that need it', () => {
+    const none = generateCorpus({ ...WINDOW, metrics: { ...custom, histograms: [] } });
+    expect(none.some((c) => c.query.includes('_bucket'))).toBe(false);
+    expect(none.some((c) => c.template === 'selector')).toBe(true);
+  });
+
+  test('the @ time is a whole second in the middle of the window', () => {
+    const c = generateCorpus({ startMs: 1001, endMs: 4002 }).find((x) => x.template === 'at')!;
+    expect(c.query).toMatch(/ @ 2\.000$/);
   });
 });

@@ -1,12 +1,116 @@
 /**
  * A query corpus for differential runs, generated from templates in the manner of
  * prometheus/compliance's PromQL tester: a template names variant dimensions
- * (`{{rangeFunc}}(http_requests_total[{{range}}])`) and expands to every combination of
- * their values. The templates cover every function of the parser's table, every
- * aggregation, binary operator and modifier, over the series of `generate.ts`; each query
- * becomes instant cases at several times and a range case over the whole data window.
+ * (`{{rateFunc}}({{counter}}[{{range}}])`) and expands to every combination of their
+ * values. The templates cover every function of the parser's table, every aggregation,
+ * binary operator and modifier; each query becomes instant cases at several times and a
+ * range case over the whole data window.
+ *
+ * Metric names are parameters ({@link CorpusMetrics}): the `{{counter}}`, `{{gauge}}` and
+ * `{{histogram}}` dimensions expand over lists of metrics, and single-metric roles
+ * (`{{up}}`, `{{counterA}}`, `{{gaugeA}}`, …) and label roles (`{{jobA}}`,
+ * `{{gaugeALabel}}`, …) are substituted without becoming part of case ids. The defaults
+ * ({@link DEFAULT_METRICS}) are the series of `generate.ts`; `--url` runs build them from
+ * what a user's Prometheus holds.
  */
 import type { Compat } from '../promqltest/types.js';
+
+/**
+ * The metrics and labels a corpus is built on. Values are inserted into queries as they
+ * are: names must be legacy identifiers, and label values and regexes must already be
+ * escaped for a double-quoted PromQL string.
+ */
+export interface CorpusMetrics {
+  /** Counters (`{{counter}}`). */
+  readonly counters: readonly string[];
+  /** Gauges (`{{gauge}}`). */
+  readonly gauges: readonly string[];
+  /** Classic histogram families, without `_bucket` (`{{histogram}}`). */
+  readonly histograms: readonly string[];
+  /** One series per target, 0 or 1: `up`. */
+  readonly up: string;
+  /** A counter with several series per target (default `http_requests_total`). */
+  readonly counterA: string;
+  /** A label that splits `counterA`'s series within a target (default `code`). */
+  readonly counterALabel: string;
+  /** A counter with one series per target (default `process_cpu_seconds_total`). */
+  readonly counterB: string;
+  /** A gauge with several series per target (default `node_temperature_celsius`). */
+  readonly gaugeA: string;
+  /** A label that splits `gaugeA`'s series within a target (default `sensor`). */
+  readonly gaugeALabel: string;
+  /** A value of `gaugeALabel` (default `cpu`). */
+  readonly gaugeAValue: string;
+  /** A regex matching some values of `gaugeALabel` (default `c.*`). */
+  readonly gaugeARegex: string;
+  /** A regex for `!~` on `gaugeALabel` (default `cpu|gpu`). */
+  readonly gaugeANotRegex: string;
+  /** A gauge with one series per target (default `process_resident_memory_bytes`). */
+  readonly gaugeB: string;
+  /** A gauge with unusual values: NaN, ±Inf, fractions (default `queue_fill_ratio`). */
+  readonly gaugeC: string;
+  /** A gauge of small integers (default `jobs_in_flight`). */
+  readonly gaugeD: string;
+  /** A value of `job` (default `api`). */
+  readonly jobA: string;
+  /** Another value of `job` (default `worker`). */
+  readonly jobB: string;
+  /** A regex on `__name__` matching a few metrics (default `process_.+`). */
+  readonly nameRegex: string;
+}
+
+/** The metrics of the generated fleet (`generate.ts`). */
+export const DEFAULT_METRICS: CorpusMetrics = {
+  counters: ['http_requests_total', 'process_cpu_seconds_total', 'jobs_processed_total'],
+  gauges: [
+    'process_resident_memory_bytes',
+    'node_temperature_celsius',
+    'queue_fill_ratio',
+    'jobs_in_flight',
+  ],
+  histograms: ['http_request_duration_seconds'],
+  up: 'up',
+  counterA: 'http_requests_total',
+  counterALabel: 'code',
+  counterB: 'process_cpu_seconds_total',
+  gaugeA: 'node_temperature_celsius',
+  gaugeALabel: 'sensor',
+  gaugeAValue: 'cpu',
+  gaugeARegex: 'c.*',
+  gaugeANotRegex: 'cpu|gpu',
+  gaugeB: 'process_resident_memory_bytes',
+  gaugeC: 'queue_fill_ratio',
+  gaugeD: 'jobs_in_flight',
+  jobA: 'api',
+  jobB: 'worker',
+  nameRegex: 'process_.+',
+};
+
+/** The single-value roles of {@link CorpusMetrics}: substituted, not part of case ids. */
+export const METRIC_ROLES = [
+  'up',
+  'counterA',
+  'counterALabel',
+  'counterB',
+  'gaugeA',
+  'gaugeALabel',
+  'gaugeAValue',
+  'gaugeARegex',
+  'gaugeANotRegex',
+  'gaugeB',
+  'gaugeC',
+  'gaugeD',
+  'jobA',
+  'jobB',
+  'nameRegex',
+] as const satisfies readonly (keyof CorpusMetrics)[];
+
+/** Dimensions whose values are metric lists of {@link CorpusMetrics}. */
+const METRIC_DIMENSIONS: Readonly<Record<string, 'counters' | 'gauges' | 'histograms'>> = {
+  counter: 'counters',
+  gauge: 'gauges',
+  histogram: 'histograms',
+};
 
 /** Values of the variant dimensions templates may name. */
 export const VARIANT_ARGS: Readonly<Record<string, readonly string[]>> = {
@@ -90,13 +194,9 @@ export const VARIANT_ARGS: Readonly<Record<string, readonly string[]>> = {
     'histogram_stddev',
     'histogram_stdvar',
   ],
-  gauge: [
-    'process_resident_memory_bytes',
-    'node_temperature_celsius',
-    'queue_fill_ratio',
-    'jobs_in_flight',
-  ],
-  counter: ['http_requests_total', 'process_cpu_seconds_total', 'jobs_processed_total'],
+  gauge: DEFAULT_METRICS.gauges,
+  counter: DEFAULT_METRICS.counters,
+  histogram: DEFAULT_METRICS.histograms,
 };
 
 /** A query template. */
@@ -131,43 +231,43 @@ export const TEMPLATES: readonly CorpusTemplate[] = [
   { id: 'time', query: 'time()' },
   { id: 'time-arith', query: 'time() {{arithBinOp}} 1000' },
   { id: 'vector', query: 'vector(time())' },
-  { id: 'scalar', query: 'scalar(sum(up))' },
+  { id: 'scalar', query: 'scalar(sum({{up}}))' },
 
   // Selectors and modifiers.
-  { id: 'selector', query: 'up' },
-  { id: 'selector-name', query: '{__name__="up"}' },
-  { id: 'matcher-eq', query: 'up{job="api"}' },
-  { id: 'matcher-neq', query: 'up{job!="api"}' },
-  { id: 'matcher-re', query: 'node_temperature_celsius{sensor=~"c.*"}' },
-  { id: 'matcher-nre', query: 'node_temperature_celsius{sensor!~"cpu|gpu"}' },
-  { id: 'matcher-name-re', query: '{__name__=~"process_.+", job="worker"}' },
+  { id: 'selector', query: '{{up}}' },
+  { id: 'selector-name', query: '{__name__="{{up}}"}' },
+  { id: 'matcher-eq', query: '{{up}}{job="{{jobA}}"}' },
+  { id: 'matcher-neq', query: '{{up}}{job!="{{jobA}}"}' },
+  { id: 'matcher-re', query: '{{gaugeA}}{{{gaugeALabel}}=~"{{gaugeARegex}}"}' },
+  { id: 'matcher-nre', query: '{{gaugeA}}{{{gaugeALabel}}!~"{{gaugeANotRegex}}"}' },
+  { id: 'matcher-name-re', query: '{__name__=~"{{nameRegex}}", job="{{jobB}}"}' },
   { id: 'matcher-empty', query: '{__name__=~".*"}', shouldFail: true },
   { id: 'nonexistent', query: 'nonexistent_metric' },
-  { id: 'offset', query: 'process_resident_memory_bytes offset {{offset}}' },
-  { id: 'offset-negative', query: 'process_resident_memory_bytes offset -{{offset}}' },
-  { id: 'at', query: 'queue_fill_ratio @ {{at}}' },
-  { id: 'at-start', query: 'queue_fill_ratio @ start()' },
-  { id: 'at-end', query: 'rate(http_requests_total[5m] @ end())' },
-  { id: 'at-offset', query: 'process_cpu_seconds_total offset 5m @ {{at}}' },
-  { id: 'range-selector', query: 'queue_fill_ratio[{{range}}]', modes: ['instant'] },
-  { id: 'range-selector-in-range-query', query: 'up[5m]', modes: ['range'], shouldFail: true },
-  { id: 'staleness-gaps', query: 'up == 0' },
-  { id: 'anchored', query: '{{rateFunc}}(http_requests_total[5m] anchored)', experimental: true },
-  { id: 'smoothed', query: 'increase(process_cpu_seconds_total[5m] smoothed)', experimental: true },
+  { id: 'offset', query: '{{gaugeB}} offset {{offset}}' },
+  { id: 'offset-negative', query: '{{gaugeB}} offset -{{offset}}' },
+  { id: 'at', query: '{{gaugeC}} @ {{at}}' },
+  { id: 'at-start', query: '{{gaugeC}} @ start()' },
+  { id: 'at-end', query: 'rate({{counterA}}[5m] @ end())' },
+  { id: 'at-offset', query: '{{counterB}} offset 5m @ {{at}}' },
+  { id: 'range-selector', query: '{{gaugeC}}[{{range}}]', modes: ['instant'] },
+  { id: 'range-selector-in-range-query', query: '{{up}}[5m]', modes: ['range'], shouldFail: true },
+  { id: 'staleness-gaps', query: '{{up}} == 0' },
+  { id: 'anchored', query: '{{rateFunc}}({{counterA}}[5m] anchored)', experimental: true },
+  { id: 'smoothed', query: 'increase({{counterB}}[5m] smoothed)', experimental: true },
   {
     id: 'duration-step',
-    query: 'count_over_time(up[step()])',
+    query: 'count_over_time({{up}}[step()])',
     experimental: true,
     modes: ['range'],
   },
   {
     id: 'duration-arith',
-    query: 'rate(http_requests_total[5m + 1m] offset (1m * 2))',
+    query: 'rate({{counterA}}[5m + 1m] offset (1m * 2))',
     experimental: true,
   },
   {
     id: 'duration-min-max',
-    query: 'max_over_time(queue_fill_ratio[max_of(1m, min_of(10m, 5m))])',
+    query: 'max_over_time({{gaugeC}}[max_of(1m, min_of(10m, 5m))])',
     experimental: true,
   },
   { id: 'step', query: 'step()', experimental: true },
@@ -178,27 +278,27 @@ export const TEMPLATES: readonly CorpusTemplate[] = [
   // Aggregations.
   { id: 'aggr', query: '{{simpleAggrOp}}({{gauge}})' },
   { id: 'aggr-by', query: '{{simpleAggrOp}} by (job) ({{gauge}})' },
-  { id: 'aggr-by-empty', query: '{{simpleAggrOp}} by () (node_temperature_celsius)' },
-  { id: 'aggr-by-nonexistent', query: 'sum by (nonexistent) (node_temperature_celsius)' },
+  { id: 'aggr-by-empty', query: '{{simpleAggrOp}} by () ({{gaugeA}})' },
+  { id: 'aggr-by-nonexistent', query: 'sum by (nonexistent) ({{gaugeA}})' },
   { id: 'aggr-without', query: '{{simpleAggrOp}} without (instance) ({{gauge}})' },
-  { id: 'aggr-without-name', query: 'sum without (__name__, sensor) (node_temperature_celsius)' },
+  { id: 'aggr-without-name', query: 'sum without (__name__, {{gaugeALabel}}) ({{gaugeA}})' },
   { id: 'aggr-nonexistent', query: '{{simpleAggrOp}}(nonexistent_metric)' },
-  { id: 'aggr-rate', query: 'sum by (job, code) (rate(http_requests_total[5m]))' },
+  { id: 'aggr-rate', query: 'sum by (job, {{counterALabel}}) (rate({{counterA}}[5m]))' },
   { id: 'topk', query: '{{topBottomOp}}(3, {{gauge}})' },
-  { id: 'topk-by', query: '{{topBottomOp}} by (job) (1, node_temperature_celsius)' },
-  { id: 'topk-scalar-param', query: 'topk(scalar(count(up)) - 1, process_resident_memory_bytes)' },
+  { id: 'topk-by', query: '{{topBottomOp}} by (job) (1, {{gaugeA}})' },
+  { id: 'topk-scalar-param', query: 'topk(scalar(count({{up}})) - 1, {{gaugeB}})' },
   { id: 'quantile', query: 'quantile({{quantile}}, {{gauge}})' },
-  { id: 'quantile-by', query: 'quantile by (job) (0.5, process_resident_memory_bytes)' },
-  { id: 'count-values', query: 'count_values("value", jobs_in_flight)' },
-  { id: 'count-values-by', query: 'count_values by (job) ("n", jobs_in_flight)' },
-  { id: 'limitk', query: 'limitk(2, node_temperature_celsius)', experimental: true },
-  { id: 'limit-ratio', query: 'limit_ratio(0.5, node_temperature_celsius)', experimental: true },
+  { id: 'quantile-by', query: 'quantile by (job) (0.5, {{gaugeB}})' },
+  { id: 'count-values', query: 'count_values("value", {{gaugeD}})' },
+  { id: 'count-values-by', query: 'count_values by (job) ("n", {{gaugeD}})' },
+  { id: 'limitk', query: 'limitk(2, {{gaugeA}})', experimental: true },
+  { id: 'limit-ratio', query: 'limit_ratio(0.5, {{gaugeA}})', experimental: true },
   {
     id: 'limit-ratio-negative',
-    query: 'count(limit_ratio(-0.5, http_requests_total))',
+    query: 'count(limit_ratio(-0.5, {{counterA}}))',
     experimental: true,
   },
-  { id: 'aggr-nested', query: 'avg(max by (job) (process_resident_memory_bytes))' },
+  { id: 'aggr-nested', query: 'avg(max by (job) ({{gaugeB}}))' },
 
   // Binary operators.
   { id: 'vector-scalar', query: '{{gauge}} {{binOp}} 1.5' },
@@ -206,55 +306,59 @@ export const TEMPLATES: readonly CorpusTemplate[] = [
   { id: 'compare-bool', query: '{{gauge}} {{compBinOp}} bool 0.5' },
   {
     id: 'vector-vector',
-    query: 'process_resident_memory_bytes {{binOp}} on (instance, job) process_cpu_seconds_total',
+    query: '{{gaugeB}} {{binOp}} on (instance, job) {{counterB}}',
   },
   {
     id: 'vector-vector-same',
-    query: 'node_temperature_celsius {{arithBinOp}} node_temperature_celsius',
+    query: '{{gaugeA}} {{arithBinOp}} {{gaugeA}}',
   },
   {
     id: 'ignoring',
     query:
-      'http_requests_total / ignoring (code) group_left sum without (code) (http_requests_total)',
+      '{{counterA}} / ignoring ({{counterALabel}}) group_left sum without ({{counterALabel}}) ({{counterA}})',
   },
   {
     id: 'group-left-labels',
-    query: 'node_temperature_celsius * on (instance) group_left (job) up',
+    query: '{{gaugeA}} * on (instance) group_left (job) {{up}}',
   },
   {
     id: 'group-right',
-    query: 'sum by (instance) (up) + on (instance) group_right node_temperature_celsius',
+    query: 'sum by (instance) ({{up}}) + on (instance) group_right {{gaugeA}}',
   },
-  { id: 'name-dropped', query: 'up / on (instance, job, __name__) up' },
+  { id: 'name-dropped', query: '{{up}} / on (instance, job, __name__) {{up}}' },
   {
     id: 'set-op',
-    query: 'node_temperature_celsius {{setOp}} on (instance) queue_fill_ratio > 0.5',
+    query: '{{gaugeA}} {{setOp}} on (instance) {{gaugeC}} > 0.5',
   },
-  { id: 'set-op-plain', query: 'up {{setOp}} up{job="api"}' },
+  { id: 'set-op-plain', query: '{{up}} {{setOp}} {{up}}{job="{{jobA}}"}' },
   {
     id: 'many-to-many',
-    query: 'http_requests_total + on (job) process_cpu_seconds_total',
+    query: '{{counterA}} + on (job) {{counterB}}',
     shouldFail: true,
   },
   { id: 'unary', query: '-{{gauge}}' },
-  { id: 'unary-paren', query: '-(up + 1)' },
-  { id: 'timestamp-unary', query: 'timestamp(-up)' },
-  { id: 'nan-inf', query: 'process_cpu_seconds_total * {{special}}' },
-  { id: 'fill', query: 'up + fill (0) node_temperature_celsius{sensor="cpu"}', experimental: true },
+  { id: 'unary-paren', query: '-({{up}} + 1)' },
+  { id: 'timestamp-unary', query: 'timestamp(-{{up}})' },
+  { id: 'nan-inf', query: '{{counterB}} * {{special}}' },
+  {
+    id: 'fill',
+    query: '{{up}} + fill (0) {{gaugeA}}{{{gaugeALabel}}="{{gaugeAValue}}"}',
+    experimental: true,
+  },
   {
     id: 'fill-left-right',
-    query: 'up + on (instance) fill_left (1) fill_right (2) queue_fill_ratio',
+    query: '{{up}} + on (instance) fill_left (1) fill_right (2) {{gaugeC}}',
     experimental: true,
   },
 
   // Functions.
   { id: 'math', query: '{{mathFunc}}({{gauge}})' },
-  { id: 'math-negative', query: '{{mathFunc}}(-node_temperature_celsius)' },
-  { id: 'trig', query: '{{trigFunc}}(queue_fill_ratio)' },
-  { id: 'round-to', query: 'round(node_temperature_celsius, 0.5)' },
+  { id: 'math-negative', query: '{{mathFunc}}(-{{gaugeA}})' },
+  { id: 'trig', query: '{{trigFunc}}({{gaugeC}})' },
+  { id: 'round-to', query: 'round({{gaugeA}}, 0.5)' },
   { id: 'clamp', query: '{{clampFunc}}({{gauge}}, 10)' },
-  { id: 'clamp-both', query: 'clamp(node_temperature_celsius, 0, 40)' },
-  { id: 'clamp-inverted', query: 'clamp(node_temperature_celsius, 40, 0)' },
+  { id: 'clamp-both', query: 'clamp({{gaugeA}}, 0, 40)' },
+  { id: 'clamp-inverted', query: 'clamp({{gaugeA}}, 40, 0)' },
   { id: 'over-time', query: '{{overTimeFunc}}({{gauge}}[{{range}}])' },
   {
     id: 'over-time-experimental',
@@ -263,101 +367,99 @@ export const TEMPLATES: readonly CorpusTemplate[] = [
   },
   {
     id: 'quantile-over-time',
-    query: 'quantile_over_time({{quantile}}, queue_fill_ratio[{{range}}])',
+    query: 'quantile_over_time({{quantile}}, {{gaugeC}}[{{range}}])',
   },
   { id: 'rate', query: '{{rateFunc}}({{counter}}[{{range}}])' },
   { id: 'rate-nonexistent', query: '{{rateFunc}}(nonexistent_metric[5m])' },
-  { id: 'predict-linear', query: 'predict_linear(process_resident_memory_bytes[{{range}}], 600)' },
+  { id: 'predict-linear', query: 'predict_linear({{gaugeB}}[{{range}}], 600)' },
   {
     id: 'double-exponential-smoothing',
-    query: 'double_exponential_smoothing(node_temperature_celsius[10m], 0.5, 0.5)',
+    query: 'double_exponential_smoothing({{gaugeA}}[10m], 0.5, 0.5)',
     experimental: true,
   },
   {
     id: 'holt-winters',
-    query: 'holt_winters(node_temperature_celsius[10m], 0.5, 0.5)',
+    query: 'holt_winters({{gaugeA}}[10m], 0.5, 0.5)',
     only: 'prometheus2',
   },
   {
     id: 'histogram-quantile',
-    query: 'histogram_quantile({{quantile}}, rate(http_request_duration_seconds_bucket[5m]))',
+    query: 'histogram_quantile({{quantile}}, rate({{histogram}}_bucket[5m]))',
   },
   {
     id: 'histogram-quantile-sum',
-    query:
-      'histogram_quantile(0.9, sum by (le, job) (rate(http_request_duration_seconds_bucket[5m])))',
+    query: 'histogram_quantile(0.9, sum by (le, job) (rate({{histogram}}_bucket[5m])))',
   },
   {
     id: 'histogram-quantile-no-le',
-    query: 'histogram_quantile(0.9, {__name__=~"http_request_duration_seconds_.+"})',
+    query: 'histogram_quantile(0.9, {__name__=~"{{histogram}}_.+"})',
   },
   {
     id: 'histogram-quantiles',
-    query:
-      'histogram_quantiles(sum by (le) (rate(http_request_duration_seconds_bucket[5m])), "q", 0.5, 0.9)',
+    query: 'histogram_quantiles(sum by (le) (rate({{histogram}}_bucket[5m])), "q", 0.5, 0.9)',
     experimental: true,
   },
   {
     id: 'histogram-fraction',
-    query: 'histogram_fraction(0, 0.1, rate(http_request_duration_seconds_bucket[5m]))',
+    query: 'histogram_fraction(0, 0.1, rate({{histogram}}_bucket[5m]))',
   },
   {
     id: 'native-histogram-func',
-    query: '{{nativeHistogramFunc}}(http_request_duration_seconds_count)',
+    query: '{{nativeHistogramFunc}}({{histogram}}_count)',
   },
-  { id: 'label-replace', query: 'label_replace(up, "host", "$1", "instance", "(.*):.*")' },
+  { id: 'label-replace', query: 'label_replace({{up}}, "host", "$1", "instance", "(.*):.*")' },
   {
     id: 'label-replace-no-match',
-    query: 'label_replace(up, "host", "$1", "instance", "nomatch(.*)")',
+    query: 'label_replace({{up}}, "host", "$1", "instance", "nomatch(.*)")',
   },
-  { id: 'label-replace-drop', query: 'label_replace(up, "job", "", "job", ".*")' },
+  { id: 'label-replace-drop', query: 'label_replace({{up}}, "job", "", "job", ".*")' },
   {
     id: 'label-replace-collision',
-    query: 'label_replace(up, "instance", "", "", "")',
+    query: 'label_replace({{up}}, "instance", "", "", "")',
     shouldFail: true,
   },
   {
     id: 'label-replace-bad-regex',
-    query: 'label_replace(up, "x", "$1", "instance", "(.*")',
+    query: 'label_replace({{up}}, "x", "$1", "instance", "(.*")',
     shouldFail: true,
   },
-  { id: 'label-join', query: 'label_join(up, "id", "-", "job", "instance")' },
-  { id: 'label-join-none', query: 'label_join(up, "job", "-")' },
-  { id: 'timestamp', query: 'timestamp(queue_fill_ratio)' },
-  { id: 'timestamp-of-timestamp', query: 'timestamp(timestamp(up))' },
-  { id: 'absent', query: 'absent(up{job="missing"})' },
-  { id: 'absent-present', query: 'absent(up)' },
+  { id: 'label-join', query: 'label_join({{up}}, "id", "-", "job", "instance")' },
+  { id: 'label-join-none', query: 'label_join({{up}}, "job", "-")' },
+  { id: 'timestamp', query: 'timestamp({{gaugeC}})' },
+  { id: 'timestamp-of-timestamp', query: 'timestamp(timestamp({{up}}))' },
+  { id: 'absent', query: 'absent({{up}}{job="missing"})' },
+  { id: 'absent-present', query: 'absent({{up}})' },
   { id: 'absent-over-time', query: 'absent_over_time(nonexistent_metric{job="x"}[5m])' },
   { id: 'date', query: '{{dateFunc}}()' },
-  { id: 'date-arg', query: '{{dateFunc}}(timestamp(up))' },
-  { id: 'sort', query: '{{sortFunc}}(process_resident_memory_bytes)' },
+  { id: 'date-arg', query: '{{dateFunc}}(timestamp({{up}}))' },
+  { id: 'sort', query: '{{sortFunc}}({{gaugeB}})' },
   {
     id: 'sort-by-label',
-    query: 'sort_by_label(node_temperature_celsius, "sensor", "instance")',
+    query: 'sort_by_label({{gaugeA}}, "{{gaugeALabel}}", "instance")',
     experimental: true,
   },
-  { id: 'sort-by-label-desc', query: 'sort_by_label_desc(up, "instance")', experimental: true },
-  { id: 'info', query: 'info(process_cpu_seconds_total)', experimental: true },
+  { id: 'sort-by-label-desc', query: 'sort_by_label_desc({{up}}, "instance")', experimental: true },
+  { id: 'info', query: 'info({{counterB}})', experimental: true },
   {
     id: 'start-timestamp',
-    query: 'start_timestamp(process_cpu_seconds_total)',
+    query: 'start_timestamp({{counterB}})',
     experimental: true,
   },
 
   // Subqueries.
-  { id: 'subquery', query: 'max_over_time(rate(http_requests_total[1m])[10m:1m])' },
-  { id: 'subquery-default-step', query: 'avg_over_time(up[10m:])' },
+  { id: 'subquery', query: 'max_over_time(rate({{counterA}}[1m])[10m:1m])' },
+  { id: 'subquery-default-step', query: 'avg_over_time({{up}}[10m:])' },
   {
     id: 'subquery-offset',
-    query: 'min_over_time(process_resident_memory_bytes[10m:30s] offset 5m)',
+    query: 'min_over_time({{gaugeB}}[10m:30s] offset 5m)',
   },
-  { id: 'subquery-at', query: 'sum_over_time(up[10m:1m] @ {{at}})' },
+  { id: 'subquery-at', query: 'sum_over_time({{up}}[10m:1m] @ {{at}})' },
   {
     id: 'subquery-nested',
-    query: 'max_over_time(deriv(rate(process_cpu_seconds_total[1m])[5m:1m])[10m:2m])',
+    query: 'max_over_time(deriv(rate({{counterB}}[1m])[5m:1m])[10m:2m])',
   },
-  { id: 'subquery-time', query: 'max_over_time((time() - timestamp(up))[5m:30s])' },
-  { id: 'subquery-matrix', query: 'rate(http_requests_total[5m])[10m:1m]', modes: ['instant'] },
+  { id: 'subquery-time', query: 'max_over_time((time() - timestamp({{up}}))[5m:30s])' },
+  { id: 'subquery-matrix', query: 'rate({{counterA}}[5m])[10m:1m]', modes: ['instant'] },
 ];
 
 /** Values substituted for `{{special}}`. */
@@ -381,27 +483,54 @@ export function placeholders(query: string): string[] {
   return out;
 }
 
+/** Options of {@link expandTemplates}. */
+export interface ExpandOptions {
+  /** Metrics and labels (default {@link DEFAULT_METRICS}). */
+  readonly metrics?: CorpusMetrics;
+  /** Values of dimensions that replace those of {@link VARIANT_ARGS} (e.g. fewer `range`s). */
+  readonly variants?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Substitutes the single-value roles of `metrics` (`{{up}}`, `{{gaugeA}}`, …). */
+export function substituteRoles(query: string, metrics: CorpusMetrics): string {
+  return query.replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
+    (METRIC_ROLES as readonly string[]).includes(name)
+      ? metrics[name as (typeof METRIC_ROLES)[number]]
+      : whole,
+  );
+}
+
 /**
- * Expands templates into queries: every combination of the values of the dimensions a
- * template names; `{{at}}` becomes `atSeconds`.
+ * Expands templates into queries: roles substituted from `options.metrics`, then every
+ * combination of the values of the dimensions a template names (case ids name these
+ * values); `{{at}}` becomes `atSeconds`.
  *
- * @throws Error for a placeholder that is neither a dimension nor `at`.
+ * @throws Error for a placeholder that is neither a role, a dimension nor `at`.
  */
 export function expandTemplates(
   templates: readonly CorpusTemplate[],
   atSeconds: string,
+  options: ExpandOptions = {},
 ): CorpusQuery[] {
+  const metrics = options.metrics ?? DEFAULT_METRICS;
+  const valuesOf = (d: string): readonly string[] | undefined => {
+    if (d === 'special') return SPECIAL;
+    const fromMetrics = METRIC_DIMENSIONS[d];
+    if (fromMetrics !== undefined) return metrics[fromMetrics];
+    return options.variants?.[d] ?? VARIANT_ARGS[d];
+  };
   const out: CorpusQuery[] = [];
   for (const t of templates) {
-    const dims = placeholders(t.query).filter((p) => p !== 'at');
+    const text = substituteRoles(t.query, metrics);
+    const dims = placeholders(text).filter((p) => p !== 'at');
     let combos: Record<string, string>[] = [{}];
     for (const d of dims) {
-      const values = d === 'special' ? SPECIAL : VARIANT_ARGS[d];
+      const values = valuesOf(d);
       if (values === undefined) throw new Error(`template ${t.id}: unknown variant ${d}`);
       combos = combos.flatMap((c) => values.map((v) => ({ ...c, [d]: v })));
     }
     for (const c of combos) {
-      const query = t.query.replace(/\{\{(\w+)\}\}/g, (_, name: string) =>
+      const query = text.replace(/\{\{(\w+)\}\}/g, (_, name: string) =>
         name === 'at' ? atSeconds : c[name]!,
       );
       out.push({
@@ -453,6 +582,10 @@ export interface CorpusOptions {
   readonly experimental?: boolean;
   /** Templates to expand (default {@link TEMPLATES}). */
   readonly templates?: readonly CorpusTemplate[];
+  /** Metrics and labels (default {@link DEFAULT_METRICS}: the generated fleet). */
+  readonly metrics?: CorpusMetrics;
+  /** Dimension values replacing those of {@link VARIANT_ARGS} (e.g. shorter `range`s). */
+  readonly variants?: Readonly<Record<string, readonly string[]>>;
 }
 
 const SORT_FUNCTIONS = /^\s*\(*\s*(sort|sort_desc|sort_by_label|sort_by_label_desc)\s*\(/;
@@ -472,7 +605,8 @@ export function generateCorpus(options: CorpusOptions): CorpusCase[] {
     const t = options.startMs + Math.round(span * (n === 1 ? 1 : 0.25 + (0.75 * k) / (n - 1)));
     return Math.floor(t / 1000) * 1000;
   });
-  const at = options.startMs + Math.round(span / 2);
+  // Whole seconds, like every evaluation time of the corpus.
+  const at = Math.floor((options.startMs + Math.round(span / 2)) / 1000) * 1000;
   const atSeconds = `${Math.floor(at / 1000)}.${String(at % 1000).padStart(3, '0')}`;
   const templates = (options.templates ?? TEMPLATES).filter(
     (t) =>
@@ -481,7 +615,11 @@ export function generateCorpus(options: CorpusOptions): CorpusCase[] {
       !(compat === 'prometheus2' && t.experimental),
   );
   const out: CorpusCase[] = [];
-  for (const q of expandTemplates(templates, atSeconds)) {
+  const expand: ExpandOptions = {
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.variants === undefined ? {} : { variants: options.variants }),
+  };
+  for (const q of expandTemplates(templates, atSeconds, expand)) {
     const sorted = SORT_FUNCTIONS.test(q.query);
     if (q.modes.includes('instant')) {
       times.forEach((t, k) => {

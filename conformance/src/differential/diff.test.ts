@@ -138,6 +138,8 @@ describe('runDifferentialCase', () => {
     ]);
     const unknown = target(() => new Error('1:1: parse error: unknown function with name "x"'));
     expect((await runDifferentialCase(kase, unknown, same)).status).toBe('not-applicable');
+    expect((await runDifferentialCase(kase, unknown, fails)).status).toBe('not-applicable');
+    expect((await runDifferentialCase(kase, same, same)).template).toBe('q');
     expect((await runDifferentialCase({ ...kase, shouldFail: true }, unknown, same)).status).toBe(
       'mismatch',
     );

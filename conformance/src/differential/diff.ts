@@ -127,12 +127,25 @@ export type DifferentialStatus = 'match' | 'mismatch' | 'not-applicable';
 /** The outcome of one differential case. */
 export interface DifferentialResult {
   readonly id: string;
+  /** The corpus template the case comes from. */
+  readonly template: string;
   readonly query: string;
   readonly mode: 'instant' | 'range';
   readonly status: DifferentialStatus;
   readonly differences: readonly string[];
   readonly referenceError: string | null;
   readonly candidateError: string | null;
+  /**
+   * Size of the reference's answer (samples of a vector, series of a matrix, 1 for a
+   * scalar or string), null when it failed: a corpus whose answers are all empty
+   * compares nothing.
+   */
+  readonly referenceSize: number | null;
+}
+
+/** Samples of a vector, series of a matrix, 1 for a scalar or a string. */
+export function resultSize(v: QueryValue): number {
+  return v.type === 'vector' ? v.samples.length : v.type === 'matrix' ? v.series.length : 1;
 }
 
 /**
@@ -161,8 +174,8 @@ async function answer(
 
 /**
  * Runs one corpus case against both targets and compares the answers: both fail (a
- * match), both answer the same, or a mismatch. A reference parse error on a query the
- * candidate answers makes the case not applicable (see {@link isUnknownToReference}).
+ * match), both answer the same, or a mismatch. A reference parse error on a query that is
+ * not meant to fail makes the case not applicable (see {@link isUnknownToReference}).
  */
 export async function runDifferentialCase(
   c: CorpusCase,
@@ -173,17 +186,21 @@ export async function runDifferentialCase(
   const [ref, cand] = await Promise.all([answer(reference, c), answer(candidate, c)]);
   const base = {
     id: c.id,
+    template: c.template,
     query: c.query,
     mode: c.mode,
     referenceError: ref.error,
     candidateError: cand.error,
+    referenceSize: ref.result === null ? null : resultSize(ref.result.value),
   };
+  // A query the reference does not know (newer syntax or functions) does not apply to it,
+  // whatever the candidate answers.
+  if (ref.error !== null && !c.shouldFail && isUnknownToReference(ref.error)) {
+    return { ...base, status: 'not-applicable', differences: [] };
+  }
   if (ref.error !== null && cand.error !== null)
     return { ...base, status: 'match', differences: [] };
   if (ref.error !== null) {
-    if (!c.shouldFail && isUnknownToReference(ref.error)) {
-      return { ...base, status: 'not-applicable', differences: [] };
-    }
     return {
       ...base,
       status: 'mismatch',

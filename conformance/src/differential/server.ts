@@ -2,7 +2,7 @@
  * Node wrappers around `scripts/prometheus/{install,start,stop}.sh`: install a real
  * Prometheus from Debian's packages, backfill and start it, stop it by its recorded PID.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -121,6 +121,48 @@ export async function startPrometheus(
 /** Stops a server started by {@link startPrometheus} (by its recorded PID). */
 export async function stopPrometheus(server: PrometheusServer): Promise<void> {
   await run('stop.sh', [server.version, '--run-dir', server.runDir], 60_000);
+}
+
+/**
+ * Starts a detached watchdog that stops `server` (by `stop.sh` and its recorded PID), and
+ * removes `removeDir` if given, once process `ownerPid` (default this one) has exited,
+ * however it ended: killed, crashed or interrupted while busy. Returns a function that ends the watchdog, for when the server
+ * is stopped normally.
+ */
+export function watchServer(
+  server: PrometheusServer,
+  options: { ownerPid?: number; removeDir?: string } = {},
+): () => void {
+  const script = [
+    `while kill -0 ${options.ownerPid ?? process.pid} 2>/dev/null; do sleep 1; done`,
+    '"$0" "$1" --run-dir "$2"',
+    'if [ -n "$3" ]; then rm -rf "$3"; fi',
+  ].join('; ');
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      script,
+      join(SCRIPTS, 'stop.sh'),
+      server.version,
+      server.runDir,
+      options.removeDir ?? '',
+    ],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
+  child.unref();
+  return () => {
+    if (child.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+  };
 }
 
 /** Writes a dataset as an OpenMetrics file (streamed) for backfilling. */

@@ -256,78 +256,74 @@ function reverseRange(swap: Swap, a: number, b: number): void {
   }
 }
 
-const encoder = new TextEncoder();
-
-/** The UTF-8 bytes of `s` (ASCII strings are common: skip the encoder for them). */
-function bytesOf(s: string): ArrayLike<number> {
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) > 0x7f) return encoder.encode(s);
+/** Maximal runs of ASCII digits and of anything else (Go's `regexp` `(\d+|\D+)`). */
+function chunkify(s: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const digit = isDigit(s.charCodeAt(i));
+    let j = i + 1;
+    while (j < s.length && isDigit(s.charCodeAt(j)) === digit) j++;
+    out.push(s.slice(i, j));
+    i = j;
   }
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
+/** Go's `strconv.Atoi` of a run of ASCII digits: its value, or null past int64. */
+function atoi(chunk: string): number | null {
+  if (!isDigit(chunk.charCodeAt(0))) return null;
+  const n = chunk.replace(/^0+(?=.)/, '');
+  // 9223372036854775807 has 19 digits; beyond, strconv.Atoi reports a range error.
+  if (n.length > 19 || (n.length === 19 && n > '9223372036854775807')) return null;
+  return Number(n);
+}
+
+/** Go's byte-wise string order (UTF-8 bytes compare like code points). */
+function lessUtf8(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y;
+    if (x > 0xffff) i++;
+  }
+  return a.length < b.length;
+}
+
 /**
- * facette/natsort `Compare(a, b)` (the version Prometheus vendors): whether `a` comes
- * before `b` in natural order. Runs of digits compare by length once leading zeros are
- * skipped, then byte-wise; everything else compares byte by byte.
+ * facette/natsort `Compare(a, b)` as Prometheus uses it for `sort_by_label`: whether `a`
+ * comes before `b` in natural order. Both are split into runs of digits and non-digits;
+ * runs that both parse as integers (`strconv.Atoi`) compare by value, others byte-wise;
+ * when the runs so far are equal, running out of runs first means "before". (Go's
+ * version indexes past the end of `b` when `b` is empty and `a` is not; that pair is
+ * "not before" here, as Prometheus's own tie-break treats it.)
  */
 export function natsortLess(a: string, b: string): boolean {
-  const ab = bytesOf(a);
-  const bb = bytesOf(b);
-  const lnA = ab.length;
-  const lnB = bb.length;
-  let posA = 0;
-  let posB = 0;
-  for (;;) {
-    if (lnA <= posA) return lnB > posB;
-    if (lnB <= posB) return false;
-    let av = ab[posA]!;
-    let bv = bb[posB]!;
-    if (isDigit(av) && isDigit(bv)) {
-      let intA = 1;
-      let intB = 1;
-      for (;;) {
-        if (posA + intA >= lnA) break;
-        const x = ab[posA + intA]!;
-        if (av === 48) {
-          posA++;
-          av = x;
-          continue;
-        }
-        if (isDigit(x)) intA++;
-        else break;
+  const ca = chunkify(a);
+  const cb = chunkify(b);
+  for (let i = 0; i < ca.length; i++) {
+    if (i >= cb.length) return false;
+    const x = ca[i]!;
+    const y = cb[i]!;
+    const ax = atoi(x);
+    const by = atoi(y);
+    if (ax !== null && by !== null) {
+      if (ax === by) {
+        if (i === ca.length - 1) return true;
+        if (i === cb.length - 1) return false;
+        continue;
       }
-      for (;;) {
-        if (posB + intB >= lnB) break;
-        const x = bb[posB + intB]!;
-        if (bv === 48) {
-          posB++;
-          bv = x;
-          continue;
-        }
-        if (isDigit(x)) intB++;
-        else break;
-      }
-      if (intB > intA) return true;
-      if (intA > intB) return false;
-      for (let k = 0; k < intA; k++) {
-        const x = ab[posA + k]!;
-        const y = bb[posB + k]!;
-        if (x !== y) return x < y;
-      }
-      posA += intA;
-      posB += intB;
+      return ax < by;
+    }
+    if (x === y) {
+      if (i === ca.length - 1) return true;
+      if (i === cb.length - 1) return false;
       continue;
     }
-    if (av === bv) {
-      posA++;
-      posB++;
-      continue;
-    }
-    return av < bv;
+    return lessUtf8(x, y);
   }
+  return false;
 }

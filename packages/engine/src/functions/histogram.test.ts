@@ -165,6 +165,11 @@ describe('histogram_fraction', () => {
       ['{start="negative"}', [0]],
     ]);
   });
+
+  it('ignores classic buckets in Prometheus 2 mode, as 2.x only knew native histograms', () => {
+    const ctx = contextFor(one, { compat: 'prometheus2' });
+    expect(rows(call('histogram_fraction(0, 0.2, x)', [0, 0.2, hist], one, ctx))).toEqual([]);
+  });
 });
 
 describe('native histogram statistics', () => {

@@ -288,11 +288,15 @@ const histogramQuantiles: FunctionImpl = (ctx, plan, args, grid) => {
   return histogramResult(ctx, labels, values, mask, grid);
 };
 
-/** `histogram_fraction(lower, upper, buckets)`. */
+/**
+ * `histogram_fraction(lower, upper, buckets)`. Prometheus 2.x computed it for native
+ * histograms only: float samples (classic buckets) gave nothing.
+ */
 const histogramFraction: FunctionImpl = (ctx, plan, args, grid) => {
   const lower = scalarArg(plan, args, 0);
   const upper = scalarArg(plan, args, 1);
   const v = vectorArg(plan, args, 2);
+  if (ctx.options.compat === 'prometheus2') return emptyVectors([], grid.nSteps);
   const h = classicHistograms(ctx, v, plan.ast.args[2]?.pos ?? null);
   const n = h.labels.length * grid.nSteps;
   const values = new Float64Array(n);
