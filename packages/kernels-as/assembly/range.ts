@@ -124,6 +124,26 @@ export function range_eval(
   outVals: usize,
   outMask: usize,
 ): i32 {
+  if ((fn === FN_IRATE || fn === FN_IDELTA) && modifier === MOD_NONE) {
+    instantValues(
+      fn === FN_IRATE,
+      tsPtr,
+      valsPtr,
+      offPtr,
+      nSeries,
+      startMs,
+      stepMs,
+      nSteps,
+      rangeMs,
+      offsetMs,
+      atMs,
+      hasAt,
+      leftOpen,
+      outVals,
+      outMask,
+    );
+    return 0;
+  }
   gTs = tsPtr;
   gVals = valsPtr;
   gP1 = p1Ptr;
@@ -174,6 +194,63 @@ export function range_eval(
     }
   }
   return gFlags;
+}
+
+/**
+ * irate and idelta without modifiers: only the last two samples of each window matter,
+ * so this loop keeps the two window bounds and nothing else (no sliding state, no
+ * per-cell dispatch). The arithmetic is {@link instantValue}'s.
+ */
+function instantValues(
+  isRate: bool,
+  tsPtr: usize,
+  valsPtr: usize,
+  offPtr: usize,
+  nSeries: i32,
+  startMs: f64,
+  stepMs: f64,
+  nSteps: i32,
+  rangeMs: f64,
+  offsetMs: f64,
+  atMs: f64,
+  hasAt: i32,
+  leftOpen: i32,
+  outVals: usize,
+  outMask: usize,
+): void {
+  const open = leftOpen !== 0;
+  for (let s = 0; s < nSeries; s++) {
+    const lo = ldu(offPtr, s);
+    const hi = ldu(offPtr, s + 1);
+    const row = s * nSteps;
+    let a = lo;
+    let b = lo;
+    for (let i = 0; i < nSteps; i++) {
+      const end = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
+      const rangeStart = end - rangeMs;
+      while (b < hi && ldf(tsPtr, b) <= end) b++;
+      if (open) {
+        while (a < b && ldf(tsPtr, a) <= rangeStart) a++;
+      } else {
+        while (a < b && ldf(tsPtr, a) < rangeStart) a++;
+      }
+      let ok = false;
+      let result: f64 = 0;
+      if (b - a >= 2) {
+        const p0 = ldf(valsPtr, b - 2);
+        const p1 = ldf(valsPtr, b - 1);
+        const sampledInterval = ldf(tsPtr, b - 1) - ldf(tsPtr, b - 2);
+        if (sampledInterval !== 0) {
+          ok = true;
+          result = p1;
+          if (!isRate || !(p1 < p0)) result = p1 - p0;
+          if (isRate) result /= sampledInterval / 1000;
+        }
+      }
+      stf(outVals, row + i, result);
+      stb(outMask, row + i, ok ? 1 : 0);
+    }
+  }
 }
 
 // ===== Sliding state =====

@@ -31,25 +31,27 @@ export function select_instant(
     const hi = ldu(offPtr, s + 1);
     const row = s * nSteps;
     let j = lo;
-    for (let i = 0; i < nSteps; i++) {
-      const ref = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
+    // Times are integers of milliseconds (exact in float64), so stepping the reference
+    // time by addition gives the same values as startMs + i * stepMs.
+    let ref = (hasAt !== 0 ? atMs : startMs) - offsetMs;
+    const step = hasAt !== 0 ? 0 : stepMs;
+    for (let i = 0; i < nSteps; i++, ref += step) {
       while (j < hi && ldf(tsPtr, j) <= ref) j++;
-      let present = false;
+      const cell = row + i;
       if (j > lo) {
-        const ts = ldf(tsPtr, j - 1);
+        const k = j - 1;
+        const ts = ldf(tsPtr, k);
         const bound = ref - lookbackMs;
-        present = leftOpen !== 0 ? ts > bound : ts >= bound;
-        if (present && isStaleAt(valsPtr, j - 1)) present = false;
+        if ((leftOpen !== 0 ? ts > bound : ts >= bound) && !isStaleAt(valsPtr, k)) {
+          stf(outVals, cell, ldf(valsPtr, k));
+          stf(outTs, cell, ts);
+          stb(outMask, cell, 1);
+          continue;
+        }
       }
-      if (present) {
-        stf(outVals, row + i, ldf(valsPtr, j - 1));
-        stf(outTs, row + i, ldf(tsPtr, j - 1));
-        stb(outMask, row + i, 1);
-      } else {
-        stf(outVals, row + i, 0);
-        stf(outTs, row + i, 0);
-        stb(outMask, row + i, 0);
-      }
+      stf(outVals, cell, 0);
+      stf(outTs, cell, 0);
+      stb(outMask, cell, 0);
     }
   }
 }
