@@ -14,6 +14,7 @@ import { generateDataset, loadDataset } from '@promql-ts/conformance';
 import { type EvaluateOptions, evaluate, evaluateRange, type QueryResult } from '@promql-ts/engine';
 import { initKernels, referenceKernels } from '@promql-ts/kernels';
 import { MemoryStorage } from '@promql-ts/storage-mem';
+import { QUERIES } from './queries.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(here, '../results/engine.md');
@@ -22,26 +23,6 @@ const progress = (msg: string) => process.stderr.write(`[engine bench] ${msg}\n`
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 416); // ≈ 10,000 series
 const HOURS = 6;
 const RUNS = 5;
-
-/** The query set of the issue, with the generator's metric names. */
-export const QUERIES: readonly { name: string; query: string }[] = [
-  { name: 'selector', query: 'http_requests_total{job="api",code="200"}' },
-  { name: 'rate', query: 'rate(http_requests_total[5m])' },
-  { name: 'sum by rate', query: 'sum by (job) (rate(http_requests_total[5m]))' },
-  { name: 'topk', query: 'topk(10, rate(http_requests_total[5m]))' },
-  {
-    name: 'histogram_quantile',
-    query: 'histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))',
-  },
-  {
-    name: 'ratio of aggregations',
-    query:
-      'sum by (job) (rate(http_requests_total{code="500"}[5m])) / sum by (job) (rate(http_requests_total[5m]))',
-  },
-  { name: 'avg_over_time', query: 'avg_over_time(process_resident_memory_bytes[10m])' },
-  { name: 'subquery', query: 'max_over_time(rate(http_requests_total[5m])[1h:1m])' },
-  { name: 'sum(rate[1h])', query: 'sum(rate(http_requests_total[1h]))' },
-];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,7 +40,9 @@ function size(r: QueryResult): string {
 }
 
 async function time(run: () => Promise<QueryResult>): Promise<{ ms: number; result: QueryResult }> {
-  let result = await run(); // warm-up
+  let result = await run(); // warm-up (three runs: JIT and WebAssembly memory growth)
+  result = await run();
+  result = await run();
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();

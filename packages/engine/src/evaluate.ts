@@ -9,7 +9,7 @@ import { ExecutionError, InternalError } from './errors.js';
 import { EvalContext, type LoadedSeries } from './eval/context.js';
 import { evaluateNode } from './eval/evaluator.js';
 import { toQueryValue } from './eval/result.js';
-import { compareLabels, labelsKey } from './labels.js';
+import { labelsKey } from './labels.js';
 import { SAME_LABELSET } from './ops/checks.js';
 import { type EvaluateOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { explainPlan } from './plan/explain.js';
@@ -306,8 +306,15 @@ async function loadSeries(
 /** Concatenates the samples of `found` inside the select's range, series sorted by labels. */
 function pack(select: SelectPlan, found: readonly StorageSeries[]): LoadedSeries {
   const { startMs, endMs } = select.hints;
+  // Series in label order (deterministic results, the order range results need anyway).
+  // The keys order label sets as `compareLabels` does (names and values separated by a
+  // character below any printable one); comparing two strings is much cheaper than
+  // comparing two label arrays, and already sorted input is detected in one pass.
+  const keys = found.map((s) => labelsKey(s.labels));
   const order = found.map((_, i) => i);
-  order.sort((a, b) => compareLabels(found[a]!.labels, found[b]!.labels));
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
+  if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
   // First pass: count the samples in range.
   let total = 0;
   const bounds: number[] = [];

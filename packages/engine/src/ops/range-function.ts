@@ -164,20 +164,38 @@ function finishRows(ctx: EvalContext, func: string, out: StepVectors): StepVecto
     }
   }
   const dropsName = !KEEPS_NAME.has(func);
+  const all = keep.length === out.labels.length;
   const labels: Labels[] = [];
   const dropName = new Uint8Array(keep.length);
-  const values = new Float64Array(keep.length * nSteps);
-  const mask = new Uint8Array(keep.length * nSteps);
+  const values = all ? out.values : new Float64Array(keep.length * nSteps);
+  const mask = all ? out.mask : new Uint8Array(keep.length * nSteps);
+  const dropNow = dropsName && !ctx.delayedNameRemoval;
+  // Dropping the metric name can only make two (distinct) input series equal when their
+  // metadata labels differ: with one name and no type or unit labels, skip the check.
+  let firstName: string | null = null;
+  let metadataVaries = false;
   for (let i = 0; i < keep.length; i++) {
     const r = keep[i]!;
     const ls = out.labels[r]!;
-    labels.push(dropsName && !ctx.delayedNameRemoval ? dropMetricName(ls) : ls);
+    if (dropNow) {
+      const dropped = dropMetricName(ls);
+      if (!metadataVaries) {
+        const name = getLabel(ls, METRIC_NAME);
+        if (firstName === null) firstName = name;
+        metadataVaries = name !== firstName || dropped.length < ls.length - (name === '' ? 0 : 1);
+      }
+      labels.push(dropped);
+    } else {
+      labels.push(ls);
+    }
     dropName[i] = dropsName ? 1 : 0;
-    values.set(out.values.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
-    mask.set(out.mask.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
+    if (!all) {
+      values.set(out.values.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
+      mask.set(out.mask.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
+    }
   }
   const result: StepVectors = { kind: 'vector', labels, dropName, values, mask, nSteps };
-  if (!ctx.delayedNameRemoval) checkUniqueLabelsets(result.labels);
+  if (!ctx.delayedNameRemoval && metadataVaries) checkUniqueLabelsets(result.labels);
   return result;
 }
 
@@ -193,13 +211,20 @@ function warnNonCounters(
 ): void {
   const pos = plan.ast.args[0]?.pos ?? null;
   const { nSteps } = out;
+  // Names already judged: counter-like ones, and the others once reported.
+  const done = new Set<string>();
   for (let r = 0; r < input.labels.length; r++) {
     const name = getLabel(input.labels[r]!, METRIC_NAME);
-    if (name === '' || COUNTER_SUFFIXES.some((suffix) => name.endsWith(suffix))) continue;
+    if (name === '' || done.has(name)) continue;
+    if (COUNTER_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
+      done.add(name);
+      continue;
+    }
     const base = r * nSteps;
     for (let s = 0; s < nSteps; s++) {
       if (out.mask[base + s] === 1) {
         ctx.annotations.info(messages.possibleNonCounter(name), pos);
+        done.add(name);
         break;
       }
     }
