@@ -281,7 +281,7 @@ function concatSteps(parts: readonly { grid: Grid; value: Value }[], grid: Grid)
   return out;
 }
 
-/** Reads every select of the plan, sorts each result by labels and packs its samples. */
+/** Reads every select of the plan and packs each result's samples. */
 async function loadSeries(
   plan: QueryPlan,
   storage: Storage,
@@ -303,25 +303,23 @@ async function loadSeries(
   return { series, samples, maxSeries };
 }
 
-/** Concatenates the samples of `found` inside the select's range, series sorted by labels. */
+/** Concatenates the samples of `found` inside the select's range. */
 function pack(select: SelectPlan, found: readonly StorageSeries[]): LoadedSeries {
   const { startMs, endMs } = select.hints;
-  // Series in label order (deterministic results, the order range results need anyway).
-  // The keys order label sets as `compareLabels` does (names and values separated by a
-  // character below any printable one); comparing two strings is much cheaper than
-  // comparing two label arrays, and already sorted input is detected in one pass.
-  const keys = found.map((s) => labelsKey(s.labels));
+  // Series stay in the storage's order, as Prometheus keeps its querier's order: nothing
+  // depends on it but the order of an instant vector's samples, which PromQL leaves open
+  // (range results are sorted by labels at the end).
   const order = found.map((_, i) => i);
-  let sorted = true;
-  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
-  if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
   // First pass: count the samples in range.
   let total = 0;
   const bounds: number[] = [];
   for (const i of order) {
     for (const chunk of found[i]!.chunks) {
-      const lo = lowerBound(chunk.timestamps, startMs);
-      const hi = lowerBound(chunk.timestamps, endMs + 1);
+      const n = chunk.timestamps.length;
+      const lo =
+        n > 0 && chunk.timestamps[0]! >= startMs ? 0 : lowerBound(chunk.timestamps, startMs);
+      const hi =
+        n > 0 && chunk.timestamps[n - 1]! <= endMs ? n : lowerBound(chunk.timestamps, endMs + 1);
       bounds.push(lo, hi);
       total += hi - lo;
     }
@@ -335,10 +333,22 @@ function pack(select: SelectPlan, found: readonly StorageSeries[]): LoadedSeries
     for (const chunk of found[order[r]!]!.chunks) {
       const lo = bounds[b++]!;
       const hi = bounds[b++]!;
-      if (hi > lo) {
+      if (hi - lo > SMALL_COPY) {
         ts.set(chunk.timestamps.subarray(lo, hi), k);
         values.set(chunk.values.subarray(lo, hi), k);
         k += hi - lo;
+        continue;
+      }
+      // Short runs: an element loop beats creating two views per chunk.
+      const ct = chunk.timestamps;
+      const cv = chunk.values;
+      for (let i = lo; i < hi; i++, k++) {
+        ts[k] = ct[i]!;
+        const v = cv[i]!;
+        values[k] = v;
+        // A NaN's payload (the staleness marker) must survive bit for bit: copy NaNs as
+        // bytes rather than trust the engine to keep the payload of a number.
+        if (Number.isNaN(v)) values.set(cv.subarray(i, i + 1), k);
       }
     }
     offsets[r + 1] = k;
@@ -346,6 +356,9 @@ function pack(select: SelectPlan, found: readonly StorageSeries[]): LoadedSeries
   const batch: SeriesBatch = { ts, values, offsets };
   return { labels: order.map((i) => found[i]!.labels), batch };
 }
+
+/** Runs up to this long are copied element by element when packing. */
+const SMALL_COPY = 64;
 
 /** The first index whose timestamp is at least `t`. */
 function lowerBound(a: Float64Array, t: number): number {

@@ -99,14 +99,20 @@ export const METADATA_LABELS: readonly string[] = ['__name__', '__type__', '__un
 
 /** `ls` without the metric name and the other metadata labels (`__type__`, `__unit__`). */
 export function dropMetricName(ls: Labels): Labels {
-  let i = 0;
   // Every metadata label starts with "__" and sorts among the first labels.
-  for (; i < ls.length; i++) {
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < ls.length; i++) {
     const n = ls[i]!.name;
-    if (n === '__name__' || n === '__type__' || n === '__unit__') break;
-    if (n > '__unit__') return ls;
+    if (n === '__name__' || n === '__type__' || n === '__unit__') {
+      if (first < 0) first = i;
+      count++;
+    } else if (n > '__unit__') break;
   }
-  if (i === ls.length) return ls;
+  if (count === 0) return ls;
+  // The usual case, the name alone: one slice (or two) instead of a filter.
+  if (count === 1)
+    return first === 0 ? ls.slice(1) : [...ls.slice(0, first), ...ls.slice(first + 1)];
   return ls.filter((l) => l.name !== '__name__' && l.name !== '__type__' && l.name !== '__unit__');
 }
 

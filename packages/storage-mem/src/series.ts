@@ -367,6 +367,7 @@ export class MemSeries {
   chunksIn(start: number, end: number): readonly FloatChunk[] {
     if (this.samples === 0 || this.maxT < start || this.minT > end) return EMPTY;
     if (start <= this.minT && end >= this.maxT) return this.#allChunks();
+    if (!this.hasSamplesIn(start, end)) return EMPTY;
     const chunks = this.chunks;
     const nc = chunks.length;
     let out: FloatChunk[] | null = null;
@@ -377,30 +378,24 @@ export class MemSeries {
     if (first > 0 && nc - first === 4 && lastTs(chunks[first - 1]!) >= start) {
       first = firstEndingAtOrAfter(chunks, start);
     }
+    // Whole chunks, not trimmed views: the interface lets a read hold samples outside the
+    // range (the engine windows them exactly), and this saves two views per chunk.
     for (let i = first; i < nc; i++) {
       const c = chunks[i]!;
       const ts = c.timestamps;
       const n = ts.length;
       if (ts[0]! > end) return out ?? EMPTY;
-      const lo = ts[0]! >= start ? 0 : lowerBound(ts, 0, n, start);
-      const hi = ts[n - 1]! <= end ? n : upperBound(ts, lo, n, end);
-      if (lo >= hi) continue;
-      const piece = lo === 0 && hi === n ? c : slice(c, lo, hi);
-      if (out === null) out = [piece];
-      else out.push(piece);
+      if (ts[n - 1]! < start) continue;
+      if (out === null) out = [c];
+      else out.push(c);
     }
     const buf = this.head;
     if (buf !== null) {
       const n = this.headLen;
       if (buf[0]! <= end && buf[n - 1]! >= start) {
-        const lo = buf[0]! >= start ? 0 : lowerBound(buf, 0, n, start);
-        const hi = buf[n - 1]! <= end ? n : upperBound(buf, lo, n, end);
-        if (lo < hi) {
-          const piece =
-            lo === 0 && hi === n ? this.#headFull() : headSlice(buf, buf.length >> 1, lo, hi);
-          if (out === null) out = [piece];
-          else out.push(piece);
-        }
+        const piece = this.#headFull();
+        if (out === null) out = [piece];
+        else out.push(piece);
       }
     }
     return out ?? EMPTY;

@@ -10,7 +10,7 @@ import type { SelectPlan } from '../plan/nodes.js';
 import type { Labels } from '../storage.js';
 import type { Grid } from '../value.js';
 
-/** The series one storage read returned: sorted by labels, samples concatenated. */
+/** The series one storage read returned (in its order), samples concatenated. */
 export interface LoadedSeries {
   readonly labels: Labels[];
   readonly batch: SeriesBatch;

@@ -16,7 +16,10 @@ import {
 } from '../value.js';
 import type { EvalContext } from './context.js';
 
-/** Drops the names that delayed name removal kept until now. */
+/**
+ * Drops the names that delayed name removal kept until now; returns `v` itself when no
+ * label changed.
+ */
 function cleanupNames(ctx: EvalContext, v: StepVectors): StepVectors {
   if (!ctx.delayedNameRemoval) return v;
   let changed = false;
@@ -58,20 +61,25 @@ export function toQueryValue(
       return { type: 'matrix', series: rawSeries(ctx, value, grid.startMs) };
     case 'vector': {
       const v = cleanupNames(ctx, value);
-      if (!isRange) return { type: 'vector', samples: instantSamples(v, grid.startMs) };
+      // Without delayed name removal every operation has already refused equal label
+      // sets at a step; names dropped now may make some equal.
+      const check = v !== value;
+      if (!isRange) return { type: 'vector', samples: instantSamples(v, grid.startMs, check) };
       return { type: 'matrix', series: rangeSeries(mergeSameLabelsets(v), grid) };
     }
   }
 }
 
-function instantSamples(v: StepVectors, t: number): InstantSample[] {
+function instantSamples(v: StepVectors, t: number, check: boolean): InstantSample[] {
   const out: InstantSample[] = [];
   const seen = new Set<string>();
   for (let r = 0; r < v.labels.length; r++) {
     if (v.mask[r * v.nSteps] !== 1) continue;
-    const key = labelsKey(v.labels[r]!);
-    if (seen.has(key)) throw new ExecutionError(SAME_LABELSET);
-    seen.add(key);
+    if (check) {
+      const key = labelsKey(v.labels[r]!);
+      if (seen.has(key)) throw new ExecutionError(SAME_LABELSET);
+      seen.add(key);
+    }
     out.push({ metric: v.labels[r]!, t, v: v.values[r * v.nSteps]! });
   }
   return out;
