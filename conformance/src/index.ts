@@ -35,6 +35,24 @@ export {
   vectorAt,
 } from './compare.js';
 export {
+  type ApiComparison,
+  type ApiComparisonOptions,
+  type ApiResponse,
+  describeApiRequest,
+  diffApiResponses,
+  encodeApiRequest,
+  normalizeApiBody,
+  runApiComparison,
+  sendApiRequest,
+  withoutMetadata,
+} from './differential/api.js';
+export {
+  type ApiCorpusWindow,
+  type ApiNormalization,
+  type ApiRequest,
+  generateApiCorpus,
+} from './differential/api-corpus.js';
+export {
   annotationFromApi,
   type BuildInfo,
   formatApiTime,
@@ -68,7 +86,7 @@ export {
   type QueryTarget,
   runDifferentialCase,
 } from './differential/diff.js';
-export { checkDifferential } from './differential/expected.js';
+export { apiKey, checkApiDifferential, checkDifferential } from './differential/expected.js';
 export {
   type Dataset,
   DEFAULT_START_MS,

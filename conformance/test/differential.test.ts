@@ -9,9 +9,12 @@
  * matches fails its test too (remove its line), so the list only shrinks.
  *
  * While the 3.5.3 server runs, the test also checks the server against an independent
- * computation from the generated samples, and runs the `--url` mode (read the raw samples
+ * computation from the generated samples, runs the `--url` mode (read the raw samples
  * back through the HTTP API, find staleness markers, build a corpus from the metrics found)
- * against it on part of the corpus.
+ * against it on part of the corpus, and compares the HTTP API of `@promql-ts/server` (over
+ * the same `MemoryStorage`, with the server's settings) with the server's byte for byte:
+ * one test per request of `src/differential/api-corpus.ts` (status, Content-Type, body),
+ * listed in the same expected-failures file as `differential:api:3.5.3:<request id>`.
  *
  * Needs Debian's package mirror the first time (about 60 MB of packages); fails with the
  * installer's message when it cannot be reached. Environment:
@@ -19,13 +22,23 @@
  * `CONFORMANCE_VERBOSE=1` prints each run's report.
  */
 import type { Labels, QueryResult } from '@promql-ts/engine';
+import { type RunningServer, startServer } from '@promql-ts/server';
 import { describe, expect, test } from 'vitest';
+import {
+  type ApiComparison,
+  describeApiRequest,
+  runApiComparison,
+  withoutMetadata,
+} from '../src/differential/api.js';
+import { generateApiCorpus } from '../src/differential/api-corpus.js';
 import {
   type DifferentialResult,
   diffQueryValues,
   type QueryTarget,
 } from '../src/differential/diff.js';
 import {
+  apiKey,
+  checkApiDifferential,
   checkDifferential,
   differentialKey,
   readDifferentialExpectedFailures,
@@ -106,20 +119,61 @@ interface Extra {
   oracle: { query: string; differences: string[] }[];
   url: DifferentialRun | null;
   urlError: string | null;
+  /** The HTTP API comparison (3.5.3 only). */
+  api: ApiComparison[] | null;
+  apiError: string | null;
+  apiMs: number;
 }
 
 const runs: { version: string; run: DifferentialRun | null; error: string | null; extra: Extra }[] =
   [];
 for (const version of versions) {
-  const extra: Extra = { buildVersion: '', oracle: [], url: null, urlError: null };
+  const extra: Extra = {
+    buildVersion: '',
+    oracle: [],
+    url: null,
+    urlError: null,
+    api: null,
+    apiError: null,
+    apiMs: 0,
+  };
   try {
     // The defaults of `pnpm conformance:prometheus` (4 instances, 2 h): outcomes can depend
     // on the data, and the expected-failures list is written from that command.
     const run = await runLocal({
       version,
-      withServer: async ({ client, dataset, server }) => {
+      withServer: async ({ client, dataset, server, storage, settings }) => {
         extra.buildVersion = (await client.buildInfo()).version;
         if (version !== '3.5.3') return;
+        // The HTTP API of @promql-ts/server against the server's, with the server's query
+        // settings (start.sh's evaluation_interval of 1m is the subquery step), over the
+        // same samples and, as for backfilled blocks in Prometheus, no metadata.
+        const apiStarted = performance.now();
+        let ours: RunningServer | null = null;
+        try {
+          ours = await startServer({
+            storage: withoutMetadata(storage),
+            port: 0,
+            ui: false,
+            compat: settings.compat,
+            experimental: settings.experimental,
+            lookbackDeltaMs: settings.lookbackDeltaMs,
+            maxSamples: settings.maxSamples,
+            timeoutMs: settings.timeoutMs,
+            defaultSubqueryStepMs: settings.defaultSubqueryStepMs,
+            delayedNameRemoval: settings.delayedNameRemoval,
+          });
+          extra.api = await runApiComparison({
+            referenceUrl: server.url,
+            candidateUrl: ours.url,
+            requests: generateApiCorpus(dataset),
+          });
+        } catch (e) {
+          extra.apiError = (e as Error).message;
+        } finally {
+          await ours?.close();
+          extra.apiMs = performance.now() - apiStarted;
+        }
         const reference = oracle(dataset);
         const t = dataset.startMs + 40 * 60_000;
         for (const query of ['up', 'sum_over_time(up[15m])']) {
@@ -146,6 +200,12 @@ for (const version of versions) {
       `differential ${version}: ${c.match} match, ${c.mismatch} mismatch, ${c.notApplicable} n/a, match rate ${matchRate(c)}, ${(run.durationMs / 1000).toFixed(1)}s`,
     );
     if (verbose) console.log(formatDifferentialReport(run));
+    if (extra.api !== null) {
+      const same = extra.api.filter((r) => r.status === 'match').length;
+      console.log(
+        `differential ${version} HTTP API: ${same} of ${extra.api.length} requests answered byte for byte alike, ${(extra.apiMs / 1000).toFixed(1)}s`,
+      );
+    }
   } catch (e) {
     runs.push({
       version,
@@ -203,6 +263,28 @@ for (const { version, run, error, extra } of runs) {
       });
     }
 
+    if (version === '3.5.3') {
+      describe('HTTP API, byte for byte (@promql-ts/server)', () => {
+        test('the comparison ran', () => {
+          expect(extra.apiError).toBeNull();
+          expect(extra.api?.length ?? 0).toBeGreaterThan(100);
+        });
+        for (const r of extra.api ?? []) {
+          const listed = expected.get(apiKey(version, r.id));
+          test(`${r.id}: ${describeApiRequest(r.request)}`, () => {
+            if (listed === undefined) {
+              expect(r.status, r.differences.join('\n')).toBe('match');
+            } else {
+              expect(
+                r.status,
+                `listed as an expected failure (${listed.reason}) but matches: remove line ${listed.line} of expected-failures-differential.txt`,
+              ).toBe('mismatch');
+            }
+          });
+        }
+      });
+    }
+
     describe('cases', () => {
       for (const r of run.results) {
         const key = differentialKey(version, r.id);
@@ -234,4 +316,9 @@ test('every expected differential failure names a case of a version that ran', (
     [...expected.values()],
   );
   expect(check.unknown.map((e) => `line ${e.line}: ${e.key}`)).toEqual([]);
+  for (const { version, extra } of runs) {
+    if (extra.api === null) continue;
+    const api = checkApiDifferential(version, extra.api, [...expected.values()]);
+    expect(api.unknown.map((e) => `line ${e.line}: ${e.key}`)).toEqual([]);
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * The expected-failures list of differential runs, `conformance/expected-failures-differential.txt`:
  * the format of `expected-failures.ts`, keys `differential:<version>:<case id>` (version
- * `3.5.3` or `2.42`). A mismatch fails a run unless listed with a reason; a listed case
+ * `3.5.3` or `2.42`) for query cases and `differential:api:<version>:<request id>` for the
+ * HTTP API comparison. A mismatch fails a run unless listed with a reason; a listed case
  * that matches (or no longer applies) fails it too, so the list only shrinks.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import {
   parseExpectedFailures,
 } from '../expected-failures.js';
 import { CONFORMANCE_DIR } from '../upstream.js';
+import type { ApiComparison } from './api.js';
 import type { DifferentialResult } from './diff.js';
 
 /** The differential expected-failures file. */
@@ -31,6 +33,9 @@ export const DIFFERENTIAL_EXPECTED_FAILURES_HEADER: readonly string[] = [
   'and conformance/test/differential.test.ts: a mismatch that is not listed, or a listed',
   'case that matches, fails the run. Regenerate from a run with',
   '`pnpm conformance:prometheus -- --version 3.5.3 --update` (and `--version 2.42 --update`).',
+  '`differential:api:<version>:<request id> <reason>`: requests of the HTTP API comparison',
+  '(src/differential/api-corpus.ts) whose response differs from Prometheus; checked by',
+  'conformance/test/differential.test.ts only, kept as they are by --update.',
 ];
 
 /** The key of a case of a run against `version`. */
@@ -38,10 +43,49 @@ export function differentialKey(version: string, caseId: string): string {
   return `differential:${version}:${caseId}`;
 }
 
-/** The version part of a differential key, or null for other keys. */
+const API_KEY_PREFIX = 'differential:api:';
+
+/** The version part of a differential key, or null for other keys (and API keys). */
 export function keyVersion(key: string): string | null {
+  if (key.startsWith(API_KEY_PREFIX)) return null;
   const m = /^differential:([^:]+):/.exec(key);
   return m === null ? null : m[1]!;
+}
+
+/**
+ * The key of a request of the HTTP API comparison (`api.ts`) against `version`:
+ * `differential:api:3.5.3:query:vector:get`. These entries are checked by
+ * {@link checkApiDifferential} only: the corpus runs and `--update` leave them alone.
+ */
+export function apiKey(version: string, requestId: string): string {
+  return `${API_KEY_PREFIX}${version}:${requestId}`;
+}
+
+/** The outcome of each API request: a mismatch fails. */
+export function apiOutcomes(version: string, results: readonly ApiComparison[]): CaseOutcome[] {
+  return results.map((r) => ({
+    key: apiKey(version, r.id),
+    passed: r.status === 'match',
+    message: r.differences[0] ?? null,
+  }));
+}
+
+/**
+ * Checks an API comparison against `version` with the list's API entries: an unlisted
+ * mismatch, a listed request that matches, and a listed key of this version that names no
+ * request all fail it.
+ */
+export function checkApiDifferential(
+  version: string,
+  results: readonly ApiComparison[],
+  expected: readonly ExpectedFailure[],
+): ExpectedFailuresCheck {
+  const prefix = apiKey(version, '');
+  return checkExpectedFailures(
+    apiOutcomes(version, results),
+    expected.filter((e) => e.key.startsWith(API_KEY_PREFIX)),
+    (key) => key.startsWith(prefix),
+  );
 }
 
 /** The outcome of each case: a mismatch fails; a match or a case that does not apply passes. */

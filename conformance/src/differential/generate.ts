@@ -13,7 +13,7 @@
  * OpenMetrics text (for `promtool tsdb create-blocks-from openmetrics`) and loaded into a
  * `MemoryStorage`; both hold exactly the same float64 values and millisecond timestamps.
  */
-import type { Labels, MetricType } from '@promql-ts/engine';
+import { compareLabels, type Labels, type MetricType } from '@promql-ts/engine';
 import { type MemoryStorage, normalizeLabels } from '@promql-ts/storage-mem';
 import { Random } from './random.js';
 
@@ -438,11 +438,19 @@ export function* openMetricsChunks(dataset: Dataset, chunkSize = 1 << 16): Gener
   yield* flush(true);
 }
 
-/** Loads the dataset into `storage` (samples and metadata). Returns the samples added. */
+/**
+ * Loads the dataset into `storage` (samples and metadata). Returns the samples added.
+ *
+ * Series go in in label order: the order a compacted Prometheus block (such as the
+ * backfilled one) holds them in and its querier returns them in. The engine keeps a
+ * storage's series order, as Prometheus does, and so does the order of an instant query's
+ * result (compared byte for byte by the HTTP API comparison).
+ */
 export function loadDataset(storage: MemoryStorage, dataset: Dataset): number {
   let added = 0;
   for (const f of dataset.families) storage.setMetadata(f.name, { type: f.type, help: f.help });
-  for (const s of dataset.series) {
+  const ordered = [...dataset.series].sort((a, b) => compareLabels(a.labels, b.labels));
+  for (const s of ordered) {
     const r = storage.addSeries(s.labels, s.timestamps, s.values);
     if (r.rejected > 0) {
       throw new Error(`the storage refused ${r.rejected} samples of ${JSON.stringify(s.labels)}`);

@@ -15,6 +15,7 @@ import { type EvaluateOptions, type ResolvedOptions, resolveOptions } from './op
 import { explainPlan } from './plan/explain.js';
 import { lower } from './plan/lower.js';
 import type { QueryPlan, SelectPlan } from './plan/nodes.js';
+import { f64, QueryBuffers, u32, withQueryBuffers } from './pool.js';
 import type { QueryResult } from './result.js';
 import type { Labels, Storage, StorageSeries } from './storage.js';
 import {
@@ -176,14 +177,42 @@ async function run(
   const plan = lower(expr, range, opts);
   const planned = performance.now();
   const kernels = options.kernels ?? (await defaultKernels());
-  const loaded = await loadSeries(plan, storage, opts);
+  // Intermediate arrays (and the packed reads) come from reused buffers, given back when
+  // the query ends; the result's own arrays are fresh.
+  const buffers = new QueryBuffers();
+  try {
+    return await evaluatePlan(plan, storage, opts, kernels, buffers, range, queryText, {
+      began,
+      parsed,
+      planned,
+      startedAt,
+    });
+  } finally {
+    buffers.release();
+  }
+}
+
+async function evaluatePlan(
+  plan: QueryPlan,
+  storage: Storage,
+  opts: ResolvedOptions,
+  kernels: Kernels,
+  buffers: QueryBuffers,
+  range: Range,
+  queryText: string,
+  times: { began: number; parsed: number; planned: number; startedAt: number },
+): Promise<QueryResult> {
+  const { began, parsed, planned, startedAt } = times;
+  const isRange = range.stepMs > 0;
+  const loaded = await loadSeries(plan, storage, opts, buffers);
   const grid: Grid = isRange
     ? makeGrid(range.startMs, range.endMs, range.stepMs)
     : { startMs: range.startMs, endMs: range.startMs, stepMs: 1, nSteps: 1 };
   const ctx = new EvalContext(kernels, opts, grid, isRange, loaded.series, startedAt);
   try {
-    const value = evaluateInBatches(ctx, plan, grid, loaded.maxSeries);
-    const result = toQueryValue(ctx, value, grid, isRange);
+    const result = withQueryBuffers(buffers, () =>
+      toQueryValue(ctx, evaluateInBatches(ctx, plan, grid, loaded.maxSeries), grid, isRange),
+    );
     const done = performance.now();
     return {
       query: queryText,
@@ -240,7 +269,7 @@ function evaluateInBatches(
 function concatSteps(parts: readonly { grid: Grid; value: Value }[], grid: Grid): Value {
   const first = parts[0]!.value;
   if (first.kind === 'scalar') {
-    const values = new Float64Array(grid.nSteps);
+    const values = f64(grid.nSteps);
     let k = 0;
     for (const p of parts) {
       values.set((p.value as StepScalars).values, k);
@@ -286,16 +315,25 @@ async function loadSeries(
   plan: QueryPlan,
   storage: Storage,
   opts: ResolvedOptions,
+  buffers: QueryBuffers,
 ): Promise<{ series: Map<number, LoadedSeries>; samples: number; maxSeries: number }> {
   const results = await Promise.all(
-    plan.selects.map(async (s) => [s, await storage.select(s.matchers, s.hints)] as const),
+    plan.selects.map(async (s): Promise<[SelectPlan, LoadedSeries]> => {
+      // A storage that can pack its samples itself saves an object per series and chunk.
+      if (storage.selectPacked !== undefined) {
+        const p = await storage.selectPacked(s.matchers, s.hints, buffers);
+        const batch: SeriesBatch = { ts: p.timestamps, values: p.values, offsets: p.offsets };
+        return [s, { labels: p.labels as Labels[], batch }];
+      }
+      const found = await storage.select(s.matchers, s.hints);
+      return [s, withQueryBuffers(buffers, () => pack(s, found))];
+    }),
   );
   const series = new Map<number, LoadedSeries>();
   let samples = 0;
   let maxSeries = 0;
-  for (const [select, found] of results) {
+  for (const [select, packed] of results) {
     if (opts.signal?.aborted) break;
-    const packed = pack(select, found);
     samples += packed.batch.offsets[packed.batch.offsets.length - 1]!;
     series.set(select.id, packed);
     maxSeries = Math.max(maxSeries, packed.labels.length);
@@ -324,9 +362,9 @@ function pack(select: SelectPlan, found: readonly StorageSeries[]): LoadedSeries
       total += hi - lo;
     }
   }
-  const ts = new Float64Array(total);
-  const values = new Float64Array(total);
-  const offsets = new Uint32Array(order.length + 1);
+  const ts = f64(total);
+  const values = f64(total);
+  const offsets = u32(order.length + 1);
   let k = 0;
   let b = 0;
   for (let r = 0; r < order.length; r++) {

@@ -48,6 +48,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   type EvaluateOptions,
 } from './options.js';
+export { setPoolRetainLimit } from './pool.js';
 export type {
   Annotation,
   InstantSample,
@@ -69,6 +70,8 @@ export type {
   MaybePromise,
   MetricMetadata,
   MetricType,
+  PackedBuffers,
+  PackedSeries,
   SampleChunk,
   SelectHints,
   Storage,

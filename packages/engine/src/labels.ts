@@ -99,6 +99,21 @@ export const METADATA_LABELS: readonly string[] = ['__name__', '__type__', '__un
 
 /** `ls` without the metric name and the other metadata labels (`__type__`, `__unit__`). */
 export function dropMetricName(ls: Labels): Labels {
+  const cached = withoutNameCache.get(ls);
+  if (cached !== undefined) return cached;
+  const out = dropMetadataLabels(ls);
+  withoutNameCache.set(ls, out);
+  return out;
+}
+
+/**
+ * `dropMetricName` results by input label set. Label sets are immutable, and storages
+ * hand out the same arrays query after query, so the same series' name-less labels are
+ * built once instead of at every query (and the results share one array).
+ */
+const withoutNameCache = new WeakMap<Labels, Labels>();
+
+function dropMetadataLabels(ls: Labels): Labels {
   // Every metadata label starts with "__" and sorts among the first labels.
   let first = -1;
   let count = 0;

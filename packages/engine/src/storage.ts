@@ -128,6 +128,30 @@ export interface MetricMetadata {
   readonly unit: string;
 }
 
+/**
+ * The series of one read with their samples packed into one batch (see
+ * {@link Storage.selectPacked}): series `i` has labels `labels[i]` and owns
+ * `timestamps[offsets[i]]` up to (not including) `timestamps[offsets[i + 1]]`, and the same
+ * range of `values`.
+ */
+export interface PackedSeries {
+  readonly labels: readonly Labels[];
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  /** `labels.length + 1` offsets; the first is 0, the last the number of samples. */
+  readonly offsets: Uint32Array;
+}
+
+/**
+ * Where {@link Storage.selectPacked} may put its arrays: zero-filled arrays the engine
+ * takes from buffers it reuses across queries (so that a stream of queries does not keep
+ * asking the system for fresh memory). They stay valid until the query ends.
+ */
+export interface PackedBuffers {
+  float64(length: number): Float64Array;
+  uint32(length: number): Uint32Array;
+}
+
 /** A value that may be returned directly or through a Promise. */
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -141,6 +165,18 @@ export interface Storage {
    * what it needs. Every series has at least one sample in the range.
    */
   select(matchers: readonly Matcher[], hints: SelectHints): MaybePromise<readonly StorageSeries[]>;
+
+  /**
+   * Optional, for speed: what `select` returns, with exactly the samples in
+   * `[hints.startMs, hints.endMs]` packed into one batch (no object per series or chunk).
+   * The engine uses it when present; an adapter that holds its samples in memory can fill
+   * the batch straight from them.
+   */
+  selectPacked?(
+    matchers: readonly Matcher[],
+    hints: SelectHints,
+    buffers?: PackedBuffers,
+  ): MaybePromise<PackedSeries>;
 
   /**
    * Sorted, unique label names of the series that match all `matchers` (all series when

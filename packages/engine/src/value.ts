@@ -7,6 +7,7 @@
 import type { SeriesBatch } from '@promql-ts/kernels';
 import { ExecutionError } from './errors.js';
 import { compareLabels, labelsKey } from './labels.js';
+import { f64, i32, u8 } from './pool.js';
 import type { Labels } from './storage.js';
 
 /** Evaluation steps: `startMs, startMs + stepMs, …, endMs` (one step when start = end). */
@@ -93,9 +94,9 @@ export function emptyVectors(labels: Labels[], nSteps: number, dropName?: Uint8A
   return {
     kind: 'vector',
     labels,
-    dropName: dropName ?? new Uint8Array(labels.length),
-    values: new Float64Array(n),
-    mask: new Uint8Array(n),
+    dropName: dropName ?? u8(labels.length),
+    values: f64(n),
+    mask: u8(n),
     nSteps,
   };
 }
@@ -150,7 +151,7 @@ export function mergeSameLabelsets(v: StepVectors): StepVectors {
   const { nSteps } = v;
   const firstRow = new Map<string, number>();
   let duplicates = false;
-  const target = new Int32Array(v.labels.length);
+  const target = i32(v.labels.length);
   for (let r = 0; r < v.labels.length; r++) {
     const key = labelsKey(v.labels[r]!);
     const f = firstRow.get(key);
@@ -194,5 +195,5 @@ export function sortRowsByLabels(v: StepVectors): StepVectors {
 
 /** A scalar value holding `x` at every step. */
 export function constantScalars(x: number, nSteps: number): StepScalars {
-  return { kind: 'scalar', values: new Float64Array(nSteps).fill(x) };
+  return { kind: 'scalar', values: f64(nSteps).fill(x) };
 }

@@ -46,7 +46,8 @@ export interface ParseErrorDetail {
 
 /**
  * A query that does not parse or does not type-check. `message` reads like Prometheus's,
- * `line:col: parse error: msg`, for the first problem; `errors` lists every problem found.
+ * `line:col: parse error: msg` (`unknown position: …` for an empty query), for the first
+ * problem; `errors` lists every problem found.
  */
 export class ParseError extends PromQLError {
   readonly code = 'parse' as const;
@@ -68,7 +69,9 @@ export class ParseError extends PromQLError {
       line: 1,
       column: 1,
     };
-    super(`${first.line}:${first.column}: parse error: ${first.message}`);
+    // Prometheus prints "unknown position" for an empty query (there is nothing to point at).
+    const where = query === '' ? 'unknown position' : `${first.line}:${first.column}`;
+    super(`${where}: parse error: ${first.message}`);
     this.name = 'ParseError';
     this.query = query;
     this.pos = first.pos;

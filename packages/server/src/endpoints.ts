@@ -12,6 +12,7 @@ import {
   evaluateRange,
   formatAnnotation,
   formatPrometheusData,
+  formatSampleValue,
   goJsonString,
   type Labels,
   type Matcher,
@@ -32,7 +33,7 @@ import {
   valueType,
 } from '@promql-ts/parser';
 import { translateAst } from './ast-json.js';
-import { compareBytes, GoMap, writeGoJson } from './go-json.js';
+import { compareBytes, GoMap, RawJson, writeGoJson } from './go-json.js';
 import type { QueryLimiter } from './limiter.js';
 import {
   type FormValues,
@@ -111,6 +112,8 @@ export interface ApiContext {
   readonly timeoutMs: number;
   readonly lookbackDeltaMs: number | undefined;
   readonly maxSamples: number | undefined;
+  readonly defaultSubqueryStepMs: number | undefined;
+  readonly delayedNameRemoval: boolean;
   readonly experimental: boolean;
   readonly compat: Compat;
   readonly now: () => number;
@@ -198,8 +201,15 @@ function truncate(value: QueryValue, limit: number): { value: QueryValue; trunca
 /** The longest delay `setTimeout` takes (longer ones fire at once). */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-/** A duration in seconds as `stats` writes timings. */
-const seconds = (ms: number) => Math.max(0, ms) / 1000;
+/**
+ * A duration of `ms` milliseconds as `stats` writes timings: Go's `Duration.Seconds()` of
+ * whole nanoseconds, in json-iterator's float format (`0.000143072`, `8e-07`).
+ */
+function seconds(ms: number): RawJson {
+  const ns = Math.round(Math.max(0, ms) * 1e6);
+  const s = Math.floor(ns / 1e9) + (ns % 1e9) / 1e9;
+  return new RawJson(formatSampleValue(s));
+}
 
 /** `data.stats` as Prometheus's `stats.NewQueryStats` writes it. */
 function statsJson(result: QueryResult, queueMs: number): unknown {
@@ -259,6 +269,8 @@ async function runQuery(
       signal: controller.signal,
       lookbackDeltaMs: spec.lookbackDeltaMs > 0 ? spec.lookbackDeltaMs : ctx.lookbackDeltaMs,
       maxSamples: ctx.maxSamples,
+      defaultSubqueryStepMs: ctx.defaultSubqueryStepMs,
+      delayedNameRemoval: ctx.delayedNameRemoval,
       experimental: ctx.experimental,
       compat: ctx.compat,
     };
@@ -284,6 +296,10 @@ async function runQuery(
     });
     running.catch(() => {});
     const result = await Promise.race([running, expired]);
+    // The engine looks at the clock between the nodes of the query only; Prometheus also
+    // does between the steps of a range evaluation, so a query that overran its deadline
+    // fails there as well.
+    if (Date.now() > deadline) throw new TimeoutError();
     return queryResponse(spec, result, queueMs);
   } catch (e) {
     throw apiErrorOf(e);
@@ -416,10 +432,11 @@ export function queryExemplars(ctx: ApiContext, form: FormValues): ApiSuccess {
   if (endMs < startMs) {
     throw new ApiError('bad_data', 'end timestamp must not be before start timestamp');
   }
+  const text = form.get('query');
   try {
-    parse(form.get('query'), parseOptions(ctx));
+    parse(text, parseOptions(ctx));
   } catch (e) {
-    throw new ApiError('bad_data', (e as Error).message);
+    throw new ApiError('bad_data', e instanceof Error ? e.message : String(e));
   }
   return ok([]);
 }

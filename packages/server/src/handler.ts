@@ -51,6 +51,13 @@ export interface ApiHandlerOptions {
   readonly lookbackDeltaMs?: number;
   /** Most samples a query may hold (`--query.max-samples`); default 50,000,000. */
   readonly maxSamples?: number;
+  /**
+   * Step of subqueries that name none (`x[1h:]`): Prometheus's `evaluation_interval`.
+   * Default 1 minute.
+   */
+  readonly defaultSubqueryStepMs?: number;
+  /** Keep metric names until the end of the query (`promql-delayed-name-removal`). */
+  readonly delayedNameRemoval?: boolean;
   /** Accept experimental functions and syntax, as Prometheus's feature flags do. */
   readonly experimental?: boolean;
   /** `'prometheus3'` (default) or `'prometheus2'` semantics. */
@@ -138,7 +145,10 @@ const LABEL_VALUES = /^\/label\/([^/]+)\/values$/;
 
 const TEXT = 'text/plain; charset=utf-8';
 
-/** Prometheus's CORS headers (`httputil.SetCORS` with the default origin `.*`). */
+/**
+ * Prometheus's CORS headers (`httputil.SetCORS` with the default `--web.cors.origin` `.*`,
+ * which matches every origin: Prometheus 3.5 echoes the request's `Origin`).
+ */
 function corsHeaders(origin: string): Record<string, string> {
   if (origin === '') return {};
   return {
@@ -146,7 +156,7 @@ function corsHeaders(origin: string): Record<string, string> {
     'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
     'Access-Control-Expose-Headers': 'Date',
     Vary: 'Origin',
-    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Origin': origin,
   };
 }
 
@@ -195,6 +205,8 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     lookbackDeltaMs: options.lookbackDeltaMs,
     maxSamples: options.maxSamples,
+    defaultSubqueryStepMs: options.defaultSubqueryStepMs,
+    delayedNameRemoval: options.delayedNameRemoval ?? false,
     experimental: options.experimental ?? false,
     compat: options.compat ?? 'prometheus3',
     now: options.now ?? Date.now,
@@ -211,11 +223,8 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     const labelMatch = LABEL_VALUES.exec(route);
     if (labelMatch !== null) {
       methods = ['GET'];
-      const raw = decodePathSegment(labelMatch[1]!);
-      run = (c, f) => {
-        if (raw === null) throw new ApiError('bad_data', 'invalid label name: ""');
-        return labelValues(c, raw, f);
-      };
+      const name = labelMatch[1]!;
+      run = (c, f) => labelValues(c, name, f);
     } else if (Object.hasOwn(ROUTES, route)) {
       methods = ROUTES[route]!.methods;
       run = ROUTES[route]!.run;
@@ -236,7 +245,16 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   }
 
   async function dispatch(req: RawRequest): Promise<RawResponse> {
-    const path = req.path;
+    // Go's server routes on the decoded path (`/api/v1/quer%79` is the query endpoint, a
+    // label name with `%2F` holds a `/`), and refuses a path with a bad escape.
+    const path = decodePathSegment(req.path);
+    if (path === null) {
+      return {
+        status: 400,
+        headers: { 'Content-Type': TEXT, Connection: 'close' },
+        body: '400 Bad Request',
+      };
+    }
     if (path.startsWith('/api/v1/')) return api(req, path.slice('/api/v1'.length));
     const getOrHead = req.method === 'GET' || req.method === 'HEAD';
     if (path === '/-/healthy' || path === '/-/ready') {

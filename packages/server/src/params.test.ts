@@ -107,7 +107,10 @@ describe('FormValues (Go url.ParseQuery)', () => {
     expect(f.get('a')).toBe('');
     expect(f.get('b')).toBe('');
     expect(f.get('d')).toBe('4');
-    expect(f.parseError).toBe('invalid URL escape');
+    expect(f.parseError).toBe('invalid URL escape "%zz"');
+    const end = new FormValues();
+    end.addEncoded(enc('a=1&b=x%4'));
+    expect(end.parseError).toBe('invalid URL escape "%4"');
   });
   test('invalid UTF-8 survives as lone surrogates', () => {
     const f = new FormValues();

@@ -61,12 +61,18 @@ const HEX = (c: number): number => {
   return -1;
 };
 
+/** Go's `url.EscapeError` for the bad escape at `i`: `invalid URL escape "%ZZ"`. */
+function escapeError(b: Uint8Array, i: number, end: number): { error: string } {
+  const bad = decodeUtf8Lossless(Array.from(b.subarray(i, Math.min(end, i + 3))));
+  return { error: `invalid URL escape ${quoteGo(bad)}` };
+}
+
 /**
- * Go's `url.QueryUnescape` on bytes: `+` is a space, `%XX` a byte. Returns null for a bad
- * escape. The bytes are read as UTF-8, invalid sequences kept as lone surrogates (the
+ * Go's `url.QueryUnescape` on bytes: `+` is a space, `%XX` a byte; a bad escape is Go's
+ * error. The bytes are read as UTF-8, invalid sequences kept as lone surrogates (the
  * parser's convention for Go strings that are not valid UTF-8).
  */
-function queryUnescape(b: Uint8Array, start: number, end: number): string | null {
+function queryUnescape(b: Uint8Array, start: number, end: number): string | { error: string } {
   const out: number[] = [];
   for (let i = start; i < end; i++) {
     const c = b[i]!;
@@ -74,7 +80,7 @@ function queryUnescape(b: Uint8Array, start: number, end: number): string | null
     else if (c === 0x25) {
       const hi = i + 2 < end ? HEX(b[i + 1]!) : -1;
       const lo = i + 2 < end ? HEX(b[i + 2]!) : -1;
-      if (hi < 0 || lo < 0) return null;
+      if (hi < 0 || lo < 0) return escapeError(b, i, end);
       out.push(hi * 16 + lo);
       i += 2;
     } else out.push(c);
@@ -104,9 +110,13 @@ function parseQueryInto(b: Uint8Array, add: (k: string, v: string) => void): str
     }
     const keyEnd = eq < 0 ? amp : eq;
     const key = queryUnescape(b, start, keyEnd);
+    if (typeof key !== 'string') {
+      err ??= key.error;
+      continue;
+    }
     const value = eq < 0 ? '' : queryUnescape(b, eq + 1, amp);
-    if (key === null || value === null) {
-      err ??= 'invalid URL escape';
+    if (typeof value !== 'string') {
+      err ??= value.error;
       continue;
     }
     add(key, value);

@@ -111,6 +111,10 @@ describe('/api/v1/query', () => {
         peakSamples: expect.any(Number),
       });
       expect(r.body.indexOf('"stats"')).toBeGreaterThan(r.body.indexOf('"result"'));
+      // Go's Duration.Seconds(): whole nanoseconds, in json-iterator's float format.
+      for (const t of r.body.match(/"timings":\{([^}]*)\}/)![1]!.split(',')) {
+        expect(t).toMatch(/^"\w+":(0|\d+(\.\d{1,9})?|\d(\.\d+)?e-0\d)$/);
+      }
     }
   });
 
@@ -177,7 +181,8 @@ describe('/api/v1/query', () => {
     [
       'query',
       { query: '' },
-      'invalid parameter "query": 1:1: parse error: no expression found in input',
+      // Prometheus's StartPosInput names no position in an empty query.
+      'invalid parameter "query": unknown position: parse error: no expression found in input',
     ],
     [
       'query',
@@ -447,10 +452,63 @@ describe('/api/v1/series', () => {
       { 'match[]': 'up', limit: 'many' },
       'invalid parameter "limit": strconv.Atoi: parsing "many": invalid syntax',
     ],
+    [
+      'a bad escape in the form',
+      { 'match[]': 'up', x: '%ZZ' },
+      'error parsing form values: invalid URL escape "%ZZ"',
+    ],
   ])('%s: 400 bad_data', async (_, params, error) => {
-    const r = await call(api, `/api/v1/series${qs(params)}`);
+    const raw = qs(params).replace('%25ZZ', '%ZZ');
+    const r = await call(api, `/api/v1/series${raw}`);
     expect(r.status).toBe(400);
     expect(r.json).toEqual(badData(error));
+  });
+});
+
+describe('match[] as Prometheus 3.5 parses a series selector', () => {
+  // Messages of Prometheus 3.5.3 for each value (conformance/test/differential.test.ts
+  // compares more of them with a running Prometheus).
+  test.each([
+    ['', 'unknown position: parse error: unexpected end of input'],
+    ['  ', '1:3: parse error: unexpected end of input'],
+    ['1', '1:1: parse error: unexpected number "1"'],
+    ['"up"', '1:1: parse error: unexpected string "\\"up\\""'],
+    ['up[5m]', '1:3: parse error: unexpected "["'],
+    ['up offset 5m', '1:4: parse error: unexpected <offset>'],
+    ['up OFFSET', '1:4: parse error: unexpected <OFFSET>'],
+    ['sum(up)', '1:4: parse error: unexpected "("'],
+    ['up or x', '1:4: parse error: unexpected <op:or>'],
+    ['up sum', '1:4: parse error: unexpected <aggr:sum>'],
+    ['up start', '1:4: parse error: unexpected "start"'],
+    ['up == x', '1:4: parse error: unexpected <op:==>'],
+    ['up@100', '1:3: parse error: unexpected "<Item 57400>" <op:@>'],
+    ['up 5m', '1:4: parse error: unexpected duration "5m"'],
+    ['up x:y', '1:4: parse error: unexpected metric identifier "x:y"'],
+    ["up 'a very long string'", `1:4: parse error: unexpected string "'a very lo"...`],
+    ['up )', "1:5: parse error: unexpected right parenthesis ')'"],
+    ['up ]', "1:4: parse error: unexpected right bracket ']'"],
+    ['up }', "1:4: parse error: unexpected character: '}'"],
+    ['up ! x', "1:4: parse error: unexpected character after '!': ' '"],
+    ['up "a', '1:4: parse error: unterminated quoted string'],
+    ['on{job="api"}', '1:1: parse error: unexpected <on>'],
+    ['nan', '1:1: parse error: unexpected number "nan"'],
+    ['{a="b"}{c="d"}', '1:8: parse error: unexpected "{"'],
+    ['up{a="b"} x', '1:11: parse error: unexpected identifier "x"'],
+    // A problem inside the braces comes first.
+    ['up{a=~"("} x', '1:4: parse error: error parsing regexp: missing closing ): `(`'],
+  ])('%j: %s', async (selector, error) => {
+    const r = await call(api, `/api/v1/series${qs({ 'match[]': selector })}`);
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual(badData(`invalid parameter "match[]": ${error}`));
+  });
+
+  test('keywords name metrics; comments and white space around the selector are fine', async () => {
+    for (const selector of ['sum{job="api"}', 'offset', 'by']) {
+      const r = await call(api, `/api/v1/series${qs({ 'match[]': selector })}`);
+      expect(r.body, selector).toBe('{"status":"success","data":[]}');
+    }
+    const r = await call(api, `/api/v1/series${qs({ 'match[]': ' up{job="web"} # web only\n' })}`);
+    expect(r.json.data).toEqual([{ __name__: 'up', instance: 'w:80', job: 'web' }]);
   });
 });
 
@@ -720,11 +778,18 @@ describe('health, page, routing, CORS', () => {
     expect(del.headers.get('allow')).toBe('GET, POST, OPTIONS');
   });
 
+  test('routes on the decoded path, as Go does', async () => {
+    expect((await call(api, '/api/v1/quer%79?query=up')).body).toBe(UP_VECTOR);
+    expect((await call(api, '/api/v1/label/jo%62/values')).json.data).toEqual(['api', 'web']);
+    // An encoded slash splits the label name: no such route.
+    expect(await call(api, '/api/v1/label/a%2Fb/values')).toMatchObject({ status: 404 });
+  });
+
   test('CORS headers for browsers, OPTIONS preflight', async () => {
     const r = await call(api, '/api/v1/query?query=up', {
       headers: { Origin: 'http://grafana.local' },
     });
-    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('access-control-allow-origin')).toBe('http://grafana.local');
     expect(r.headers.get('vary')).toBe('Origin');
     expect(
       (await call(api, '/api/v1/query?query=up')).headers.get('access-control-allow-origin'),

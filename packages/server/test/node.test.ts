@@ -60,7 +60,7 @@ describe('startServer', () => {
     });
     expect(r.status).toBe(400);
     expect(JSON.parse(r.body).error).toBe(
-      'invalid parameter "query": 1:1: parse error: no expression found in input',
+      'invalid parameter "query": unknown position: parse error: no expression found in input',
     );
   });
 
@@ -97,7 +97,6 @@ describe('startServer', () => {
       '/api/v1/query_range?query=up&start=1&end=2&step=NaN',
       '/api/v1/query_range?query=up&start=Inf&end=NaN&step=1',
       '/api/v1/label/%ff/values',
-      '/api/v1/label/%zz/values',
       `/api/v1/series?match[]=${encodeURIComponent('{__name__=~"("}')}`,
       '/api/v1/query?query=up&timeout=-1s',
     ];
@@ -106,6 +105,9 @@ describe('startServer', () => {
       expect(r.status, path).toBeGreaterThanOrEqual(400);
       expect(JSON.parse(r.body).status, path).toBe('error');
     }
+    // A bad escape in the path is refused before routing, as Go's server does.
+    const badPath = await raw(server.port, 'GET', '/api/v1/label/%zz/values');
+    expect([badPath.status, badPath.body]).toEqual([400, '400 Bad Request']);
     const ok = await raw(server.port, 'GET', '/api/v1/query?query=up');
     expect(ok.status).toBe(200);
   });

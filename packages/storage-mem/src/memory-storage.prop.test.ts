@@ -204,6 +204,18 @@ describe('MemoryStorage: what is read equals what was written', () => {
         if (samples.length > 0) want.set(key, samples);
       }
       expect(got).toEqual(want);
+      // The packed read holds exactly the same samples (bit for bit), in one batch.
+      const packed = storage.selectPacked([], hints(start, end));
+      const gotPacked = new Map<string, [number, bigint][]>();
+      packed.labels.forEach((ls, i) => {
+        const samples: [number, bigint][] = [];
+        for (let k = packed.offsets[i]!; k < packed.offsets[i + 1]!; k++) {
+          samples.push([packed.timestamps[k]!, bitsOf(packed.values, k)]);
+        }
+        gotPacked.set(keyOf(ls), samples);
+      });
+      expect(packed.offsets[packed.labels.length]).toBe(packed.timestamps.length);
+      expect(gotPacked).toEqual(want);
     }
     let total = 0;
     for (const s of model.series.values()) total += s.samples.size;

@@ -10,6 +10,8 @@ import type {
   Labels,
   Matcher,
   MetricMetadata,
+  PackedBuffers,
+  PackedSeries,
   SelectHints,
   Storage,
   StorageSeries,
@@ -359,6 +361,44 @@ export class MemoryStorage implements Storage {
       if (chunks.length > 0) out.push({ labels: s.labels, chunks });
     }
     return out;
+  }
+
+  /**
+   * See `Storage.selectPacked`: the series of `select` with exactly their samples in
+   * `[hints.startMs, hints.endMs]`, copied straight from the chunks into one batch.
+   */
+  selectPacked(
+    matchers: readonly Matcher[],
+    hints: SelectHints,
+    buffers?: PackedBuffers,
+  ): PackedSeries {
+    const ids = this.#postingsFor(matchers);
+    const start = hints.startMs;
+    const end = hints.endMs;
+    const limit = hints.limit !== undefined && hints.limit > 0 ? hints.limit : Infinity;
+    const picked: MemSeries[] = [];
+    const counts: number[] = [];
+    let total = 0;
+    for (let i = 0; i < ids.length && picked.length < limit; i++) {
+      const s = this.#series[ids[i]!]!;
+      const n = s.countIn(start, end);
+      if (n === 0) continue;
+      picked.push(s);
+      counts.push(n);
+      total += n;
+    }
+    const timestamps = buffers?.float64(total) ?? new Float64Array(total);
+    const values = buffers?.float64(total) ?? new Float64Array(total);
+    const offsets = buffers?.uint32(picked.length + 1) ?? new Uint32Array(picked.length + 1);
+    const labels: Labels[] = new Array(picked.length);
+    let k = 0;
+    for (let i = 0; i < picked.length; i++) {
+      const s = picked[i]!;
+      labels[i] = s.labels;
+      k = s.copyIn(start, end, timestamps, values, k);
+      offsets[i + 1] = k;
+    }
+    return { labels, timestamps, values, offsets };
   }
 
   /** See `Storage.labelNames`. */

@@ -135,22 +135,33 @@ function withChunk(list: readonly FloatChunk[], c: FloatChunk, at = list.length)
   return out;
 }
 
-/** A view of samples `[lo, hi)` of a sealed chunk, for one read. */
-function slice(c: FloatChunk, lo: number, hi: number): FloatChunk {
-  return {
-    kind: 'float',
-    timestamps: c.timestamps.subarray(lo, hi),
-    values: c.values.subarray(lo, hi),
-  };
-}
-
-/** A view of samples `[lo, hi)` of a head buffer whose capacity is `cap`. */
-function headSlice(buf: Float64Array, cap: number, lo: number, hi: number): FloatChunk {
-  return {
-    kind: 'float',
-    timestamps: buf.subarray(lo, hi),
-    values: buf.subarray(cap + lo, cap + hi),
-  };
+/**
+ * Copies samples `[lo, hi)` (values at `valueBase + i` of `cvs`) into `ts`/`vs` at `k`;
+ * returns the index after them. Long runs are copied as bytes; short ones element by
+ * element, a NaN again as bytes so that its payload (the staleness marker) survives.
+ */
+function copySamples(
+  cts: Float64Array,
+  cvs: Float64Array,
+  lo: number,
+  hi: number,
+  ts: Float64Array,
+  vs: Float64Array,
+  k: number,
+  valueBase = 0,
+): number {
+  if (hi - lo > 32) {
+    ts.set(cts.subarray(lo, hi), k);
+    vs.set(cvs.subarray(valueBase + lo, valueBase + hi), k);
+    return k + hi - lo;
+  }
+  for (let i = lo; i < hi; i++, k++) {
+    ts[k] = cts[i]!;
+    const v = cvs[valueBase + i]!;
+    vs[k] = v;
+    if (Number.isNaN(v)) vs.set(cvs.subarray(valueBase + i, valueBase + i + 1), k);
+  }
+  return k;
 }
 
 /** Samples `[from, to)` of the inputs into `ts` / `vs` at `at`. */
@@ -371,13 +382,7 @@ export class MemSeries {
     const chunks = this.chunks;
     const nc = chunks.length;
     let out: FloatChunk[] | null = null;
-    // Recent ranges are the common case: look back from the newest chunk a few steps
-    // before falling back to a binary search.
-    let first = nc;
-    while (first > 0 && nc - first < 4 && lastTs(chunks[first - 1]!) >= start) first--;
-    if (first > 0 && nc - first === 4 && lastTs(chunks[first - 1]!) >= start) {
-      first = firstEndingAtOrAfter(chunks, start);
-    }
+    const first = this.#firstChunkFor(start);
     // Whole chunks, not trimmed views: the interface lets a read hold samples outside the
     // range (the engine windows them exactly), and this saves two views per chunk.
     for (let i = first; i < nc; i++) {
@@ -399,6 +404,70 @@ export class MemSeries {
       }
     }
     return out ?? EMPTY;
+  }
+
+  /** The number of samples in `[start, end]`. */
+  countIn(start: number, end: number): number {
+    if (this.samples === 0 || this.maxT < start || this.minT > end) return 0;
+    let n = 0;
+    const chunks = this.chunks;
+    const nc = chunks.length;
+    for (let i = this.#firstChunkFor(start); i < nc; i++) {
+      const ts = chunks[i]!.timestamps;
+      const len = ts.length;
+      if (ts[0]! > end) return n;
+      const lo = ts[0]! >= start ? 0 : lowerBound(ts, 0, len, start);
+      const hi = ts[len - 1]! <= end ? len : upperBound(ts, lo, len, end);
+      if (lo < hi) n += hi - lo;
+    }
+    const buf = this.head;
+    const len = this.headLen;
+    if (buf !== null && len > 0 && buf[0]! <= end && buf[len - 1]! >= start) {
+      const lo = buf[0]! >= start ? 0 : lowerBound(buf, 0, len, start);
+      const hi = buf[len - 1]! <= end ? len : upperBound(buf, lo, len, end);
+      if (lo < hi) n += hi - lo;
+    }
+    return n;
+  }
+
+  /**
+   * Copies the samples in `[start, end]` into `ts`/`vs` from index `at` (which must have
+   * room for {@link countIn} of them); returns the index after the last one written.
+   */
+  copyIn(start: number, end: number, ts: Float64Array, vs: Float64Array, at: number): number {
+    let k = at;
+    const chunks = this.chunks;
+    const nc = chunks.length;
+    for (let i = this.#firstChunkFor(start); i < nc; i++) {
+      const c = chunks[i]!;
+      const cts = c.timestamps;
+      const len = cts.length;
+      if (cts[0]! > end) return k;
+      const lo = cts[0]! >= start ? 0 : lowerBound(cts, 0, len, start);
+      const hi = cts[len - 1]! <= end ? len : upperBound(cts, lo, len, end);
+      if (lo < hi) k = copySamples(cts, c.values, lo, hi, ts, vs, k);
+    }
+    const buf = this.head;
+    const len = this.headLen;
+    if (buf !== null && len > 0 && buf[0]! <= end && buf[len - 1]! >= start) {
+      const lo = buf[0]! >= start ? 0 : lowerBound(buf, 0, len, start);
+      const hi = buf[len - 1]! <= end ? len : upperBound(buf, lo, len, end);
+      if (lo < hi) k = copySamples(buf, buf, lo, hi, ts, vs, k, buf.length >> 1);
+    }
+    return k;
+  }
+
+  /** The first sealed chunk that may hold samples at or after `start`. */
+  #firstChunkFor(start: number): number {
+    const chunks = this.chunks;
+    const nc = chunks.length;
+    // Recent ranges are the common case: look back a few chunks before a binary search.
+    let first = nc;
+    while (first > 0 && nc - first < 4 && lastTs(chunks[first - 1]!) >= start) first--;
+    if (first > 0 && nc - first === 4 && lastTs(chunks[first - 1]!) >= start) {
+      first = firstEndingAtOrAfter(chunks, start);
+    }
+    return first;
   }
 
   /** Whether some sample lies in `[start, end]`. */

@@ -19,6 +19,7 @@ import type {
   SubqueryPlan,
   UnaryPlan,
 } from '../plan/nodes.js';
+import { f64, u8 } from '../pool.js';
 import {
   constantScalars,
   countPoints,
@@ -140,8 +141,8 @@ function evalStepInvariant(ctx: EvalContext, node: StepInvariantPlan, grid: Grid
       return constantScalars(v.values[0]!, grid.nSteps);
     case 'vector': {
       const n = grid.nSteps;
-      const values = new Float64Array(v.labels.length * n);
-      const mask = new Uint8Array(v.labels.length * n);
+      const values = f64(v.labels.length * n);
+      const mask = u8(v.labels.length * n);
       for (let r = 0; r < v.labels.length; r++) {
         values.fill(v.values[r]!, r * n, (r + 1) * n);
         mask.fill(v.mask[r]!, r * n, (r + 1) * n);
@@ -157,12 +158,12 @@ function evalUnary(ctx: EvalContext, node: UnaryPlan, grid: Grid): Value {
   const v = evaluateNode(ctx, node.expr, grid);
   if (node.op === '+') return v;
   if (v.kind === 'scalar') {
-    const out: StepScalars = { kind: 'scalar', values: new Float64Array(v.values.length) };
+    const out: StepScalars = { kind: 'scalar', values: f64(v.values.length) };
     ctx.kernels.math('neg', v.values, out.values);
     return out;
   }
   if (v.kind !== 'vector') throw new Error(`unary minus of a ${v.kind} value`);
-  const values = new Float64Array(v.values.length);
+  const values = f64(v.values.length);
   ctx.kernels.math('neg', v.values, values);
   for (let i = 0; i < values.length; i++) if (v.mask[i] === 0) values[i] = 0;
   const labels = ctx.delayedNameRemoval ? v.labels : v.labels.map(dropMetricName);
@@ -171,7 +172,7 @@ function evalUnary(ctx: EvalContext, node: UnaryPlan, grid: Grid): Value {
     ...v,
     labels,
     values,
-    dropName: new Uint8Array(labels.length).fill(1),
+    dropName: u8(labels.length).fill(1),
   };
   return out;
 }

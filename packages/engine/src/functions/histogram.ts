@@ -19,6 +19,7 @@ import {
   METRIC_NAME,
   setLabel,
 } from '../labels.js';
+import { f64, u8, u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import { emptyVectors, type Grid, type StepVectors } from '../value.js';
 import type { FunctionImpl } from './index.js';
@@ -128,10 +129,10 @@ function classicHistograms(ctx: EvalContext, v: StepVectors, pos: PosRange | nul
   }
   let nBuckets = 0;
   for (const m of members) nBuckets += m.length;
-  const bucketOffsets = new Uint32Array(members.length + 1);
-  const upperBounds = new Float64Array(nBuckets);
-  const counts = new Float64Array(nBuckets * nSteps);
-  const mask = new Uint8Array(nBuckets * nSteps);
+  const bucketOffsets = u32(members.length + 1);
+  const upperBounds = f64(nBuckets);
+  const counts = f64(nBuckets * nSteps);
+  const mask = u8(nBuckets * nSteps);
   let k = 0;
   for (let g = 0; g < members.length; g++) {
     bucketOffsets[g] = k;
@@ -164,7 +165,7 @@ function histogramResult(
   const out: StepVectors = {
     kind: 'vector',
     labels: ctx.delayedNameRemoval ? labels : labels.map(dropMetricName),
-    dropName: new Uint8Array(labels.length).fill(1),
+    dropName: u8(labels.length).fill(1),
     values,
     mask,
     nSteps: grid.nSteps,
@@ -190,10 +191,10 @@ function quantiles(
   pos: PosRange | null,
 ): { values: Float64Array; mask: Uint8Array } {
   const n = h.labels.length * h.input.nSteps;
-  const values = new Float64Array(n);
-  const mask = new Uint8Array(n);
+  const values = f64(n);
+  const mask = u8(n);
   if (n === 0) return { values, mask };
-  const fixFlags = new Uint8Array(n);
+  const fixFlags = u8(n);
   const flags = ctx.kernels.histogramQuantile(h.input, q, { values, mask, fixFlags });
   if (flags & KernelFlags.ForcedMonotonicity) {
     const { nSteps } = h.input;
@@ -264,8 +265,8 @@ const histogramQuantiles: FunctionImpl = (ctx, plan, args, grid) => {
     }
     for (const [text, steps] of stepsOf) {
       for (let g = 0; g < nHist; g++) {
-        const values = new Float64Array(nSteps);
-        const mask = new Uint8Array(nSteps);
+        const values = f64(nSteps);
+        const mask = u8(nSteps);
         let any = false;
         for (const s of steps) {
           if (res.mask[g * nSteps + s] !== 1) continue;
@@ -279,8 +280,8 @@ const histogramQuantiles: FunctionImpl = (ctx, plan, args, grid) => {
       }
     }
   }
-  const values = new Float64Array(rows.length * nSteps);
-  const mask = new Uint8Array(rows.length * nSteps);
+  const values = f64(rows.length * nSteps);
+  const mask = u8(rows.length * nSteps);
   rows.forEach((r, i) => {
     values.set(r.values, i * nSteps);
     mask.set(r.mask, i * nSteps);
@@ -299,8 +300,8 @@ const histogramFraction: FunctionImpl = (ctx, plan, args, grid) => {
   if (ctx.options.compat === 'prometheus2') return emptyVectors([], grid.nSteps);
   const h = classicHistograms(ctx, v, plan.ast.args[2]?.pos ?? null);
   const n = h.labels.length * grid.nSteps;
-  const values = new Float64Array(n);
-  const mask = new Uint8Array(n);
+  const values = f64(n);
+  const mask = u8(n);
   if (n > 0) ctx.kernels.histogramFraction(h.input, lower, upper, { values, mask });
   return histogramResult(ctx, h.labels, values, mask, grid);
 };

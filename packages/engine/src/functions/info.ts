@@ -25,6 +25,7 @@ import {
 import { compileMatcher } from '../matchers.js';
 import { SAME_LABELSET } from '../ops/checks.js';
 import type { CallPlan, PlanNode, SelectPlan } from '../plan/nodes.js';
+import { f64, u8 } from '../pool.js';
 import type { Labels, Matcher } from '../storage.js';
 import type { Grid, StepVectors } from '../value.js';
 import type { FunctionImpl } from './index.js';
@@ -99,7 +100,7 @@ function sampleTimes(
   const { nSteps } = grid;
   const { ts, values, offsets } = series.batch;
   const lookback = ctx.options.lookbackDeltaMs;
-  const out = new Float64Array(rows.length * nSteps).fill(Number.NaN);
+  const out = f64(rows.length * nSteps).fill(Number.NaN);
   rows.forEach((r, i) => {
     const lo = offsets[r]!;
     const hi = offsets[r + 1]!;
@@ -171,7 +172,7 @@ const info: FunctionImpl = (ctx, plan, args, grid) => {
   // The info series Prometheus's select returns, and their sample times at each step.
   const infoRows: number[] = [];
   let infoLabels: Labels[] = [];
-  let infoTimes = new Float64Array(0);
+  let infoTimes = f64(0);
   if (idValues.size > 0) {
     const loaded = ctx.series(infoSelect(plan));
     for (let r = 0; r < loaded.labels.length; r++) {
@@ -202,7 +203,7 @@ const info: FunctionImpl = (ctx, plan, args, grid) => {
       }
     });
     infoLabels = kept.map((i) => loaded.labels[infoRows[i]!]!);
-    infoTimes = new Float64Array(kept.length * nSteps);
+    infoTimes = f64(kept.length * nSteps);
     kept.forEach((i, j) => {
       infoTimes.set(times.subarray(i * nSteps, (i + 1) * nSteps), j * nSteps);
     });
@@ -296,8 +297,8 @@ const info: FunctionImpl = (ctx, plan, args, grid) => {
     }
   }
 
-  const values = new Float64Array(outLabels.length * nSteps);
-  const mask = new Uint8Array(outLabels.length * nSteps);
+  const values = f64(outLabels.length * nSteps);
+  const mask = u8(outLabels.length * nSteps);
   for (const c of cells) {
     values[c.row * nSteps + c.step] = c.value;
     mask[c.row * nSteps + c.step] = 1;
@@ -306,7 +307,7 @@ const info: FunctionImpl = (ctx, plan, args, grid) => {
   return {
     kind: 'vector',
     labels: outLabels,
-    dropName: new Uint8Array(outLabels.length),
+    dropName: u8(outLabels.length),
     values,
     mask,
     nSteps,

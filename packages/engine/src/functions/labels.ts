@@ -10,6 +10,7 @@ import { RE2JS } from 're2js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
 import { getLabel, METRIC_NAME, setLabel } from '../labels.js';
+import { u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import { mergeSameLabelsets, type StepVectors } from '../value.js';
 import type { FunctionImpl } from './index.js';
@@ -160,7 +161,7 @@ const labelJoin: FunctionImpl = (ctx, plan, args) => {
   const labels = v.labels.map((ls) =>
     setLabel(ls, dst, sources.map((src) => getLabel(ls, src)).join(separator)),
   );
-  const dropName = dst === METRIC_NAME ? new Uint8Array(labels.length) : v.dropName.slice();
+  const dropName = dst === METRIC_NAME ? u8(labels.length) : v.dropName.slice();
   return rewritten(v, labels, dropName);
 };
 

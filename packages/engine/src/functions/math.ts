@@ -7,6 +7,7 @@
 import type { MathFunction } from '@promql-ts/kernels';
 import type { EvalContext } from '../eval/context.js';
 import type { CallPlan } from '../plan/nodes.js';
+import { f64, u8 } from '../pool.js';
 import {
   constantScalars,
   type Grid,
@@ -38,7 +39,7 @@ function sameRows(
 function elementwise(fn: MathFunction): FunctionImpl {
   return (ctx, plan, args, grid) => {
     const v = vectorArg(plan, args, 0);
-    const values = new Float64Array(v.values.length);
+    const values = f64(v.values.length);
     if (values.length > 0) ctx.kernels.math(fn, v.values, values);
     return sameRows(ctx, v, values, v.mask.slice(), grid);
   };
@@ -47,9 +48,8 @@ function elementwise(fn: MathFunction): FunctionImpl {
 /** `round(v, to_nearest=1)`: ties round up. */
 const round: FunctionImpl = (ctx, plan, args, grid) => {
   const v = vectorArg(plan, args, 0);
-  const toNearest =
-    args.length > 1 ? scalarArg(plan, args, 1) : new Float64Array(grid.nSteps).fill(1);
-  const values = new Float64Array(v.values.length);
+  const toNearest = args.length > 1 ? scalarArg(plan, args, 1) : f64(grid.nSteps).fill(1);
+  const values = f64(v.values.length);
   if (values.length > 0) ctx.kernels.round(v.values, toNearest, v.nSteps, values);
   return sameRows(ctx, v, values, v.mask.slice(), grid);
 };
@@ -62,8 +62,8 @@ function clampBetween(
   max: Float64Array,
   grid: Grid,
 ): StepVectors {
-  const values = new Float64Array(v.values.length);
-  const mask = new Uint8Array(v.mask.length);
+  const values = f64(v.values.length);
+  const mask = u8(v.mask.length);
   if (values.length > 0) ctx.kernels.clamp(v.values, min, max, v.nSteps, { values, mask }, v.mask);
   return sameRows(ctx, v, values, mask, grid);
 }
@@ -82,7 +82,7 @@ const clampMin: FunctionImpl = (ctx, plan, args, grid) =>
     ctx,
     vectorArg(plan, args, 0),
     scalarArg(plan, args, 1),
-    new Float64Array(grid.nSteps).fill(Number.POSITIVE_INFINITY),
+    f64(grid.nSteps).fill(Number.POSITIVE_INFINITY),
     grid,
   );
 
@@ -90,7 +90,7 @@ const clampMax: FunctionImpl = (ctx, plan, args, grid) =>
   clampBetween(
     ctx,
     vectorArg(plan, args, 0),
-    new Float64Array(grid.nSteps).fill(Number.NEGATIVE_INFINITY),
+    f64(grid.nSteps).fill(Number.NEGATIVE_INFINITY),
     scalarArg(plan, args, 1),
     grid,
   );
@@ -115,7 +115,7 @@ function scalarPair(op: (x: number, y: number) => number): FunctionImpl {
   return (_ctx, plan: CallPlan, args: readonly Value[], grid): StepScalars => {
     const a = scalarArg(plan, args, 0);
     const b = scalarArg(plan, args, 1);
-    const values = new Float64Array(grid.nSteps);
+    const values = f64(grid.nSteps);
     for (let s = 0; s < grid.nSteps; s++) values[s] = op(a[s]!, b[s]!);
     return { kind: 'scalar', values };
   };

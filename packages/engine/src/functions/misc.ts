@@ -3,6 +3,7 @@
  * `timestamp` (of anything but a selector), `absent`, and `start_timestamp`.
  */
 import { absentLabels } from '../ops/absent.js';
+import { f64, u8, u32 } from '../pool.js';
 import { emptyVectors, type StepScalars, type StepVectors } from '../value.js';
 import type { FunctionImpl } from './index.js';
 import { checkedResult, droppedNames, scalarArg, stepSeconds, vectorArg } from './util.js';
@@ -11,8 +12,8 @@ import { checkedResult, droppedNames, scalarArg, stepSeconds, vectorArg } from '
 const scalar: FunctionImpl = (_ctx, plan, args, grid): StepScalars => {
   const v = vectorArg(plan, args, 0);
   const { nSteps } = grid;
-  const count = new Uint32Array(nSteps);
-  const values = new Float64Array(nSteps);
+  const count = u32(nSteps);
+  const values = f64(nSteps);
   for (let r = 0; r < v.labels.length; r++) {
     const base = r * nSteps;
     for (let s = 0; s < nSteps; s++) {
@@ -48,7 +49,7 @@ const timestamp: FunctionImpl = (ctx, plan, args, grid) => {
   const v = vectorArg(plan, args, 0);
   const { nSteps } = grid;
   const times = stepSeconds(grid);
-  const values = new Float64Array(v.values.length);
+  const values = f64(v.values.length);
   for (let r = 0; r < v.labels.length; r++) {
     const base = r * nSteps;
     for (let s = 0; s < nSteps; s++) if (v.mask[base + s] === 1) values[base + s] = times[s]!;
@@ -68,7 +69,7 @@ const timestamp: FunctionImpl = (ctx, plan, args, grid) => {
 const absent: FunctionImpl = (_ctx, plan, args, grid) => {
   const v = vectorArg(plan, args, 0);
   const { nSteps } = grid;
-  const present = new Uint8Array(nSteps);
+  const present = u8(nSteps);
   for (let r = 0; r < v.labels.length; r++) {
     const base = r * nSteps;
     for (let s = 0; s < nSteps; s++) if (v.mask[base + s] === 1) present[s] = 1;

@@ -8,6 +8,7 @@
  */
 import type { EvalContext } from '../eval/context.js';
 import type { CallPlan } from '../plan/nodes.js';
+import { f64 } from '../pool.js';
 import { emptyVectors, type Grid, type StepVectors, type Value } from '../value.js';
 import type { FunctionImpl } from './index.js';
 import { checkedResult, droppedNames, vectorArg } from './util.js';
@@ -207,7 +208,7 @@ function dateFunction(field: Field): FunctionImpl {
       return out;
     }
     const v = vectorArg(plan, args, 0);
-    const values = new Float64Array(v.values.length);
+    const values = f64(v.values.length);
     for (let i = 0; i < values.length; i++) {
       if (v.mask[i] === 1) values[i] = field(goDate(goInt64(v.values[i]!)));
     }

@@ -6,6 +6,7 @@
 import type { EvalContext } from '../eval/context.js';
 import { dropMetricName } from '../labels.js';
 import type { CallPlan, PlanNode } from '../plan/nodes.js';
+import { f64, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import { type Grid, mergeSameLabelsets, type StepVectors, type Value } from '../value.js';
 
@@ -53,7 +54,7 @@ export function droppedNames(
   labels: readonly Labels[],
 ): { labels: Labels[]; dropName: Uint8Array } {
   const out = ctx.delayedNameRemoval ? labels.slice() : labels.map(dropMetricName);
-  return { labels: out, dropName: new Uint8Array(out.length).fill(1) };
+  return { labels: out, dropName: u8(out.length).fill(1) };
 }
 
 /**
@@ -75,7 +76,7 @@ export function zeroAbsent(values: Float64Array, mask: Uint8Array): void {
 
 /** The time of every step in seconds. */
 export function stepSeconds(grid: Grid): Float64Array {
-  const out = new Float64Array(grid.nSteps);
+  const out = f64(grid.nSteps);
   for (let s = 0; s < grid.nSteps; s++) out[s] = (grid.startMs + s * grid.stepMs) / 1000;
   return out;
 }

@@ -11,6 +11,7 @@ import {
   keyWithoutLabels,
   METRIC_NAME,
 } from '../labels.js';
+import { f64, u8, u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import type { StepVectors, Value } from '../value.js';
 
@@ -48,7 +49,7 @@ export interface StepParams {
 /** Summarises the parameter as Prometheus's `newFParams` does. */
 export function stepParams(param: Value | null, nSteps: number): StepParams {
   if (param === null || param.kind !== 'scalar') {
-    return { values: new Float64Array(nSteps), min: 0, max: 0, hasNaN: false };
+    return { values: f64(nSteps), min: 0, max: 0, hasNaN: false };
   }
   let min = Number.MAX_VALUE;
   let max = -Number.MAX_VALUE;
@@ -67,7 +68,7 @@ export function stepParams(param: Value | null, nSteps: number): StepParams {
 export function rowsWithPoints(v: StepVectors): Uint8Array {
   const { nSteps } = v;
   const n = v.labels.length;
-  const present = new Uint8Array(n);
+  const present = u8(n);
   for (let r = 0; r < n; r++) {
     const base = r * nSteps;
     for (let s = 0; s < nSteps; s++) {
@@ -124,7 +125,7 @@ export function groupRows(
 ): RowGroups {
   const n = input.labels.length;
   const present = rowsWithPoints(input);
-  const groupOf = new Uint32Array(n);
+  const groupOf = u32(n);
   const firstRow: number[] = [];
   if (!without && names.length === 0) {
     for (let r = 0; r < n; r++) {

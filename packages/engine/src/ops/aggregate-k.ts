@@ -9,6 +9,7 @@ import { goG, messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
 import type { AggregatePlan } from '../plan/nodes.js';
+import { f64, u8 } from '../pool.js';
 import { emptyVectors, type StepVectors } from '../value.js';
 import { groupRows, type StepParams, withoutNames } from './aggregate-common.js';
 import { goSort, heapFix, heapPop, heapPush, type Less } from './aggregate-gosort.js';
@@ -101,11 +102,11 @@ export function evalAggregateK(
   if (nGroups === 0) return emptyVectors([], nSteps);
 
   const heaps: number[][] = Array.from({ length: nGroups }, () => []);
-  const seen = new Uint8Array(nGroups);
+  const seen = u8(nGroups);
   const values = input.values;
   const mask = input.mask;
   // Sampling offsets for limit_ratio, computed once per series when first needed.
-  const offsets = op === 'limit_ratio' ? new Float64Array(nRows).fill(Number.NaN) : null;
+  const offsets = op === 'limit_ratio' ? f64(nRows).fill(Number.NaN) : null;
   const offsetOf = (r: number): number => {
     let o = offsets![r]!;
     if (Number.isNaN(o)) {
@@ -117,7 +118,7 @@ export function evalAggregateK(
 
   const instant = nSteps === 1;
   const emitted: number[] = [];
-  const selected = instant ? null : new Uint8Array(nRows * nSteps);
+  const selected = instant ? null : u8(nRows * nSteps);
 
   for (let s = 0; s < nSteps; s++) {
     ctx.checkInterrupt();

@@ -13,6 +13,7 @@ import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
 import { compareStrings, setLabel } from '../labels.js';
 import type { AggregatePlan } from '../plan/nodes.js';
+import { f64, i32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import { emptyVectors, type Grid, type StepVectors, type Value } from '../value.js';
 import {
@@ -108,7 +109,7 @@ function markDropName(
 ): void {
   const { nSteps } = input;
   const nGroups = out.labels.length;
-  const lastStep = new Int32Array(nGroups).fill(-1);
+  const lastStep = i32(nGroups).fill(-1);
   for (let g = 0; g < nGroups; g++) {
     for (let s = nSteps - 1; s >= 0; s--) {
       if (out.mask[g * nSteps + s] === 1) {
@@ -142,9 +143,9 @@ function legacyAggregate(
 ): void {
   const { nSteps } = input;
   const nGroups = out.labels.length;
-  const value = new Float64Array(nGroups);
-  const mean = new Float64Array(nGroups);
-  const count = new Float64Array(nGroups);
+  const value = f64(nGroups);
+  const mean = f64(nGroups);
+  const count = f64(nGroups);
   for (let s = 0; s < nSteps; s++) {
     count.fill(0);
     for (let r = 0; r < input.labels.length; r++) {
@@ -229,8 +230,8 @@ function countValues(
   const seriesLabels: Labels[] = [];
   const cells: number[] = []; // (series, step, count) triples
   // Per row: the last value seen (-1 in lastSeries: none yet) and the series it went to.
-  const lastValue = new Float64Array(nRows);
-  const lastSeries = new Int32Array(nRows).fill(-1);
+  const lastValue = f64(nRows);
+  const lastSeries = i32(nRows).fill(-1);
   const counts = new Map<number, number>(); // series → count at this step
   for (let s = 0; s < nSteps; s++) {
     counts.clear();

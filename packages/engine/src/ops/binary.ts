@@ -32,6 +32,7 @@ import {
   setLabel,
 } from '../labels.js';
 import type { BinaryPlan } from '../plan/nodes.js';
+import { f64, i32, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import type { Grid, StepScalars, StepVectors, Value } from '../value.js';
 import { SAME_LABELSET } from './checks.js';
@@ -128,7 +129,7 @@ function signatureOrdinals(
     : [METRIC_NAME, ...matching.matchingLabels].sort();
   const ordinals = new Map<string, number>();
   const assign = (rows: readonly Labels[]): Int32Array => {
-    const out = new Int32Array(rows.length);
+    const out = i32(rows.length);
     for (let r = 0; r < rows.length; r++) {
       const key = matching.on ? keyForLabels(rows[r]!, names) : keyWithoutLabels(rows[r]!, names);
       let ord = ordinals.get(key);
@@ -149,7 +150,7 @@ function signatureOrdinals(
 function signaturePresence(v: StepVectors, sigs: Int32Array, nSigs: number): Uint8Array {
   const n = v.nSteps;
   const mask = v.mask;
-  const out = new Uint8Array(nSigs * n);
+  const out = u8(nSigs * n);
   for (let r = 0; r < v.labels.length; r++) {
     const src = r * n;
     const dst = sigs[r]! * n;
@@ -162,7 +163,7 @@ function signaturePresence(v: StepVectors, sigs: Int32Array, nSigs: number): Uin
 function anyPresence(v: StepVectors): Uint8Array {
   const n = v.nSteps;
   const mask = v.mask;
-  const out = new Uint8Array(n);
+  const out = u8(n);
   for (let r = 0; r < v.labels.length; r++) {
     const base = r * n;
     for (let s = 0; s < n; s++) out[s]! |= mask[base + s]!;
@@ -183,14 +184,14 @@ function scalarScalar(
     throw new ExecutionError(`operator ${quoteGo(op)} not allowed for Scalar operations`);
   }
   const n = lhs.values.length;
-  const values = new Float64Array(n);
+  const values = f64(n);
   if (n > 0) {
     // Comparisons between scalars always yield 1 or 0 (the parser demands `bool`).
     ctx.kernels.binary(
       op,
       lhs.values,
       rhs.values,
-      { values, mask: new Uint8Array(n) },
+      { values, mask: u8(n) },
       { nSteps: n, lhsScalar: true, rhsScalar: true, returnBool: true },
     );
   }
@@ -210,14 +211,14 @@ function vectorScalar(
   const n = vec.nSteps;
   const rows = vec.labels.length;
   const cells = rows * n;
-  const values = new Float64Array(cells);
-  const mask = new Uint8Array(cells);
+  const values = f64(cells);
+  const mask = u8(cells);
   if (isTrimOp(op)) {
     // Every float sample fails with an info, and nothing is returned.
     if (vec.mask.includes(1)) {
       ctx.annotations.info(messages.incompatibleTypesInBinOp('float', op, 'float'), plan.ast.pos);
     }
-    return { ...vec, values, mask, dropName: new Uint8Array(rows) };
+    return { ...vec, values, mask, dropName: u8(rows) };
   }
   if (isSetOp(op)) throw new Error(`set operator ${op} between a vector and a scalar`);
   if (cells > 0) {
@@ -251,7 +252,7 @@ function vectorScalar(
   return {
     kind: 'vector',
     labels: ctx.delayedNameRemoval ? vec.labels : vec.labels.map(dropName),
-    dropName: new Uint8Array(rows).fill(1),
+    dropName: u8(rows).fill(1),
     values,
     mask,
     nSteps: n,
@@ -315,9 +316,9 @@ class RowBuilder {
   build(): StepVectors {
     const n = this.n;
     const total = this.parts.reduce((t, p) => t + p.rows.length, 0);
-    const values = new Float64Array(total * n);
-    const mask = new Uint8Array(total * n);
-    const dropName = new Uint8Array(total);
+    const values = f64(total * n);
+    const mask = u8(total * n);
+    const dropName = u8(total);
     const labels: Labels[] = [];
     let i = 0;
     for (const { v, sigs, present, flip, rows } of this.parts) {
@@ -388,12 +389,12 @@ function vectorVector(
   const nOne = one.labels.length;
 
   // The one side's rows by signature, in row order.
-  const oneStart = new Int32Array(nSigs + 1);
-  const manyPerSig = new Int32Array(nSigs);
+  const oneStart = i32(nSigs + 1);
+  const manyPerSig = i32(nSigs);
   for (let r = 0; r < nOne; r++) oneStart[oneSig[r]! + 1]!++;
   for (let s = 0; s < nSigs; s++) oneStart[s + 1]! += oneStart[s]!;
-  const oneRows = new Int32Array(nOne);
-  const oneIdx = new Int32Array(nOne);
+  const oneRows = i32(nOne);
+  const oneIdx = i32(nOne);
   {
     const next = oneStart.slice(0, nSigs);
     for (let r = 0; r < nOne; r++) {
@@ -406,7 +407,7 @@ function vectorVector(
 
   // Pairs: per many row its one rows (then its fill pair), then the fill-left pairs.
   const withFillOne = fillOne !== null ? 1 : 0;
-  const pairStart = new Int32Array(nMany);
+  const pairStart = i32(nMany);
   let nPairs = 0;
   for (let m = 0; m < nMany; m++) {
     pairStart[m] = nPairs;
@@ -419,9 +420,9 @@ function vectorVector(
   // Presence of every pair at every step.
   const mMask = many.mask;
   const oMask = one.mask;
-  const present = new Uint8Array(nPairs * n);
-  const pairMany = new Int32Array(nPairs).fill(-1);
-  const pairOne = new Int32Array(nPairs).fill(-1);
+  const present = u8(nPairs * n);
+  const pairMany = i32(nPairs).fill(-1);
+  const pairOne = i32(nPairs).fill(-1);
   const oneSigPresent = fillOne !== null ? signaturePresence(one, oneSig, nSigs) : null;
   const manySigPresent = fillMany !== null ? signaturePresence(many, manySig, nSigs) : null;
   for (let m = 0; m < nMany; m++) {
@@ -459,7 +460,7 @@ function vectorVector(
 
   // Only pairs present at some step are computed: their presence rows are moved to the
   // front, in order.
-  const liveIndex = new Int32Array(nPairs).fill(-1);
+  const liveIndex = i32(nPairs).fill(-1);
   let nLive = 0;
   for (let p = 0; p < nPairs; p++) {
     if (!hasPoint(present, p * n, n)) continue;
@@ -468,8 +469,8 @@ function vectorVector(
   }
   const cells = nLive * n;
   const livePresent = present.subarray(0, cells);
-  const liveMany = new Int32Array(nLive);
-  const liveOne = new Int32Array(nLive);
+  const liveMany = i32(nLive);
+  const liveOne = i32(nLive);
   for (let p = 0; p < nPairs; p++) {
     const i = liveIndex[p]!;
     if (i < 0) continue;
@@ -490,7 +491,7 @@ function vectorVector(
     ? lhsVals
     : !(swapped ? manyAligned : oneAligned)
       ? rhsVals
-      : new Float64Array(cells);
+      : f64(cells);
   const mask = livePresent;
   if (trim) {
     // Each pairing fails with an info (Prometheus then also pairs every one-side point
@@ -520,7 +521,7 @@ function vectorVector(
   const value: StepVectors = {
     kind: 'vector',
     labels,
-    dropName: new Uint8Array(nLive).fill(plan.returnBool ? 1 : 0),
+    dropName: u8(nLive).fill(plan.returnBool ? 1 : 0),
     values,
     mask,
     nSteps: n,
@@ -532,7 +533,7 @@ function vectorVector(
   const oneToOne = matching.card === 'one-to-one';
   let suspect: Uint8Array | null = null;
   const markSuspect = (sig: number) => {
-    suspect ??= new Uint8Array(nSigs);
+    suspect ??= u8(nSigs);
     suspect[sig] = 1;
   };
   for (let sig = 0; sig < nSigs; sig++) {
@@ -541,7 +542,7 @@ function vectorVector(
     }
   }
   // For group_x: each many-side pair's result labels as a number, unique per signature.
-  const outputOrd = new Int32Array(oneToOne ? 0 : nPairs).fill(-1);
+  const outputOrd = i32(oneToOne ? 0 : nPairs).fill(-1);
   let nOutputs = 0;
   if (!oneToOne) {
     const ords = new Map<string, number>();
@@ -612,7 +613,7 @@ function gatherRows(
   n: number,
   fill: number | null,
 ): Float64Array {
-  const out = new Float64Array(rows.length * n);
+  const out = f64(rows.length * n);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     if (r >= 0) out.set(values.subarray(r * n, (r + 1) * n), i * n);
@@ -724,10 +725,10 @@ function firstMatchingError(st: MatchingState): StepError | null {
   const manyRows: number[] = [];
   for (let r = 0; r < many.labels.length; r++) if (suspect[manySig[r]!] === 1) manyRows.push(r);
   // Per signature: the step at which it last had a one-side point, and that row.
-  const oneAt = new Int32Array(st.nSigs).fill(-1);
-  const oneRow = new Int32Array(st.nSigs);
-  const matchedAt = new Int32Array(st.nSigs).fill(-1);
-  const outputAt = new Int32Array(st.nOutputs).fill(-1);
+  const oneAt = i32(st.nSigs).fill(-1);
+  const oneRow = i32(st.nSigs);
+  const matchedAt = i32(st.nSigs).fill(-1);
+  const outputAt = i32(st.nOutputs).fill(-1);
   const oneToOne = matching.card === 'one-to-one';
   const oneMask = one.mask;
   const manyMask = many.mask;
@@ -837,9 +838,9 @@ function collectSteps(
     if (error !== null) throw new ExecutionError(error.message);
     return nonEmpty.length === rows ? v : pickRows(v, nonEmpty);
   }
-  const values = new Float64Array(groups.length * n);
-  const mask = new Uint8Array(groups.length * n);
-  const dropName = new Uint8Array(groups.length);
+  const values = f64(groups.length * n);
+  const mask = u8(groups.length * n);
+  const dropName = u8(groups.length);
   for (let g = 0; g < groups.length; g++) {
     const dst = g * n;
     // The series takes the name-dropping flag of its first point.
@@ -875,9 +876,9 @@ function hasPoint(mask: Uint8Array, start: number, n: number): boolean {
 /** The rows `rows` of `v`. */
 function pickRows(v: StepVectors, rows: readonly number[]): StepVectors {
   const n = v.nSteps;
-  const values = new Float64Array(rows.length * n);
-  const mask = new Uint8Array(rows.length * n);
-  const dropName = new Uint8Array(rows.length);
+  const values = f64(rows.length * n);
+  const mask = u8(rows.length * n);
+  const dropName = u8(rows.length);
   const vValues = v.values;
   const vMask = v.mask;
   for (let i = 0; i < rows.length; i++) {

@@ -9,6 +9,7 @@ import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
 import { dropMetricName, getLabel, METRIC_NAME } from '../labels.js';
 import type { CallPlan } from '../plan/nodes.js';
+import { f64, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import {
   emptyVectors,
@@ -166,9 +167,9 @@ function finishRows(ctx: EvalContext, func: string, out: StepVectors): StepVecto
   const dropsName = !KEEPS_NAME.has(func);
   const all = keep.length === out.labels.length;
   const labels: Labels[] = [];
-  const dropName = new Uint8Array(keep.length);
-  const values = all ? out.values : new Float64Array(keep.length * nSteps);
-  const mask = all ? out.mask : new Uint8Array(keep.length * nSteps);
+  const dropName = u8(keep.length);
+  const values = all ? out.values : f64(keep.length * nSteps);
+  const mask = all ? out.mask : u8(keep.length * nSteps);
   const dropNow = dropsName && !ctx.delayedNameRemoval;
   // Dropping the metric name can only make two (distinct) input series equal when their
   // metadata labels differ: with one name and no type or unit labels, skip the check.
@@ -271,7 +272,7 @@ function absentOverTime(
   grid: Grid,
 ): StepVectors {
   const { nSteps } = grid;
-  const present = new Uint8Array(nSteps);
+  const present = u8(nSteps);
   if (input.labels.length > 0 && nSteps > 0) {
     const counts = emptyVectors(input.labels, nSteps);
     const { window } = input;

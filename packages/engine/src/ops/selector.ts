@@ -8,6 +8,7 @@ import { isStaleNaN } from '@promql-ts/kernels';
 import type { EvalContext } from '../eval/context.js';
 import { dropMetricName } from '../labels.js';
 import type { RangeSelectorPlan, SelectorPlan } from '../plan/nodes.js';
+import { f64, u8 } from '../pool.js';
 import {
   countPoints,
   dropEmptyRows,
@@ -76,7 +77,7 @@ export function evalSelectorTimestamps(
   const values = vectors.values;
   for (let i = 0; i < values.length; i++) values[i] = ts[i]! / 1000;
   const labels = ctx.delayedNameRemoval ? vectors.labels : vectors.labels.map(dropMetricName);
-  const dropName = new Uint8Array(labels.length).fill(1);
+  const dropName = u8(labels.length).fill(1);
   const out = dropEmptyRows({ ...vectors, labels, dropName });
   ctx.totalQueryableSamples += countPoints(out);
   return out;
@@ -89,7 +90,7 @@ function selectAtSteps(
 ): { vectors: StepVectors; ts: Float64Array } {
   const series = ctx.series(plan.select);
   const vectors = emptyVectors(series.labels, grid.nSteps);
-  const ts = new Float64Array(vectors.values.length);
+  const ts = f64(vectors.values.length);
   if (series.labels.length === 0 || grid.nSteps === 0) return { vectors, ts };
   if (plan.smoothed) {
     smoothedSelect(ctx, plan, grid, vectors, ts);

@@ -6,6 +6,7 @@ import type { SeriesBatch } from '@promql-ts/kernels';
 import type { EvalContext } from '../eval/context.js';
 import { dropMetricName } from '../labels.js';
 import type { SubqueryPlan } from '../plan/nodes.js';
+import { f64, u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import { type Grid, makeGrid, type RangeVectors, type Value } from '../value.js';
 
@@ -52,9 +53,9 @@ export function subqueryResult(
     labels.push(inner.dropName[r] === 1 ? dropMetricName(ls) : ls);
     total += n;
   }
-  const ts = new Float64Array(total);
-  const values = new Float64Array(total);
-  const offsets = new Uint32Array(rows.length + 1);
+  const ts = f64(total);
+  const values = f64(total);
+  const offsets = u32(rows.length + 1);
   let k = 0;
   for (let i = 0; i < rows.length; i++) {
     const base = rows[i]! * nSteps;
