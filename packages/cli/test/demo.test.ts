@@ -14,10 +14,15 @@ const info = loadDemo(storage, { endMs: END });
 async function vector(query: string, at = END) {
   const r = await evaluate(query, storage, at);
   if (r.value.type !== 'vector') throw new Error(`not a vector: ${query}`);
-  return r.value.samples.map((s) => ({
-    labels: Object.fromEntries(s.metric.map((l) => [l.name, l.value])),
-    v: s.v,
-  }));
+  // An instant vector's order is open (the storage's): compare in label order.
+  return r.value.samples
+    .map((s) => ({
+      key: JSON.stringify(s.metric),
+      labels: Object.fromEntries(s.metric.map((l) => [l.name, l.value])),
+      v: s.v,
+    }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ labels, v }) => ({ labels, v }));
 }
 
 describe('loadDemo', () => {
