@@ -89,22 +89,29 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const { nSteps } = v;
   const order = v.labels.map((_, i) => i);
   order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
+  const mask = v.mask;
+  let total = 0;
+  for (let i = 0; i < mask.length; i++) total += mask[i]!;
+  // One pair of arrays for the whole result; each series gets views of its part.
+  const allTs = new Float64Array(total);
+  const allValues = new Float64Array(total);
   const out: RangeSeries[] = [];
+  let k = 0;
   for (const r of order) {
     const base = r * nSteps;
-    let n = 0;
-    for (let s = 0; s < nSteps; s++) n += v.mask[base + s]!;
-    if (n === 0) continue;
-    const timestamps = new Float64Array(n);
-    const values = new Float64Array(n);
-    let k = 0;
+    const first = k;
     for (let s = 0; s < nSteps; s++) {
-      if (v.mask[base + s] !== 1) continue;
-      timestamps[k] = grid.startMs + s * grid.stepMs;
-      values[k] = v.values[base + s]!;
+      if (mask[base + s] !== 1) continue;
+      allTs[k] = grid.startMs + s * grid.stepMs;
+      allValues[k] = v.values[base + s]!;
       k++;
     }
-    out.push({ metric: v.labels[r]!, timestamps, values });
+    if (k === first) continue;
+    out.push({
+      metric: v.labels[r]!,
+      timestamps: allTs.subarray(first, k),
+      values: allValues.subarray(first, k),
+    });
   }
   return out;
 }

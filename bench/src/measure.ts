@@ -1,0 +1,185 @@
+/**
+ * Measuring helpers shared by the benchmarks: statistics, the machine's description, and
+ * the memory a query of ours needs at its peak (JS heap, off-heap `external` memory and
+ * the kernels' WebAssembly memory).
+ */
+import { cpus, release, totalmem } from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import type { Kernels } from '@promql-ts/kernels';
+
+/** The median (the upper one of an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** The geometric mean of positive numbers (NaN for none). */
+export function geomean(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+/** Bytes as MiB with one decimal. */
+export function mib(bytes: number): string {
+  return (bytes / 1048576).toFixed(1);
+}
+
+/** A duration in ms with a precision that suits its size. */
+export function formatMs(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+}
+
+/** The machine: CPU model × cores, memory, kernel, Node version. */
+export function machine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}`;
+}
+
+v8.setFlagsFromString('--expose_gc');
+/** A full garbage collection (V8's `gc()`, exposed without `--expose-gc`). */
+export const gc = vm.runInNewContext('gc') as () => void;
+
+/** Bytes of the kernels' WebAssembly memory (0 for the TypeScript reference kernels). */
+export function wasmBytes(kernels: Kernels): number {
+  const memory = (kernels.arena as { memory?: unknown }).memory;
+  return memory instanceof WebAssembly.Memory ? memory.buffer.byteLength : 0;
+}
+
+/** The peak memory of one run, as growth over the state before it (after a full GC). */
+export interface MemoryPeak {
+  /**
+   * Peak of JS heap used + external memory over the baseline, with the kernels'
+   * WebAssembly memory counted by what its arena handed out rather than by its grown size.
+   */
+  readonly totalBytes: number;
+  /** JS heap used at that peak, over the baseline. */
+  readonly heapBytes: number;
+  /** External memory (array buffers, WebAssembly memory) at that peak, over the baseline. */
+  readonly externalBytes: number;
+  /** Growth of the kernels' WebAssembly memory during the run (part of external). */
+  readonly wasmBytes: number;
+  /** Highest point of the kernels' arena during the run, over where it started. */
+  readonly arenaBytes: number;
+  /** Garbage collections during the run. */
+  readonly gcs: number;
+}
+
+/** The internals of a WebAssembly kernels instance's arena (`WasmArena`) that we observe. */
+interface ObservedArena {
+  alloc(bytes: number): number;
+  top: number;
+  memory: WebAssembly.Memory;
+}
+
+/**
+ * Follows a WebAssembly arena's allocations (by wrapping its `alloc` on this instance):
+ * when its memory grew and how high it got. Null for other arenas.
+ */
+function followArena(kernels: Kernels): {
+  readonly timeline: { t: number; size: number; top: number }[];
+  readonly base: number;
+  stop(): void;
+} | null {
+  const arena = kernels.arena as unknown as Partial<ObservedArena>;
+  if (typeof arena.alloc !== 'function' || typeof arena.top !== 'number') return null;
+  if (!(arena.memory instanceof WebAssembly.Memory)) return null;
+  const a = arena as ObservedArena;
+  const original = a.alloc;
+  const own = Object.hasOwn(a, 'alloc');
+  const timeline: { t: number; size: number; top: number }[] = [];
+  a.alloc = function (this: ObservedArena, bytes: number): number {
+    const ptr = original.call(this, bytes);
+    timeline.push({ t: performance.now(), size: this.memory.buffer.byteLength, top: this.top });
+    return ptr;
+  };
+  return {
+    timeline,
+    base: a.top,
+    stop: () => {
+      if (own) a.alloc = original;
+      else delete (a as Partial<ObservedArena>).alloc;
+    },
+  };
+}
+
+/**
+ * Runs `run` once and measures its peak memory: the largest `used_heap_size +
+ * external_memory` V8 reported, just before each garbage collection during the run (from
+ * `v8.GCProfiler`) and at its end, minus the same sum before it, after two full GCs. The
+ * end value holds the result, which the caller keeps.
+ *
+ * The kernels' WebAssembly memory is part of V8's external memory at its committed size;
+ * it only grows, by doubling, and the pages its arena never handed out are never touched
+ * (so never resident). At each of those points the WebAssembly memory's growth is
+ * therefore replaced by the arena's high point so far (the arena zero-fills what it hands
+ * out). Pass a fresh kernels instance, so that the growth is what the query needed.
+ */
+export async function measurePeak<T>(
+  run: () => Promise<T>,
+  kernels: Kernels,
+): Promise<{ peak: MemoryPeak; value: T }> {
+  gc();
+  gc();
+  const gcStarts: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcStarts.push(e.startTime);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  await new Promise((r) => setImmediate(r));
+  gcStarts.length = 0;
+  const before = v8.getHeapStatistics();
+  const wasmBefore = wasmBytes(kernels);
+  const arena = followArena(kernels);
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  let value: T;
+  try {
+    value = await run();
+  } finally {
+    arena?.stop();
+  }
+  const after = v8.getHeapStatistics();
+  const { statistics } = profiler.stop();
+  await new Promise((r) => setImmediate(r)); // the observer's entries arrive asynchronously
+  observer.disconnect();
+
+  // The WebAssembly memory's size and the arena's high point at time t.
+  const wasmAt = (t: number) => {
+    let size = wasmBefore;
+    let top = arena?.base ?? 0;
+    for (const e of arena?.timeline ?? []) {
+      if (e.t > t) break;
+      size = e.size;
+      top = Math.max(top, e.top);
+    }
+    return { grown: size - wasmBefore, used: top - (arena?.base ?? 0) };
+  };
+  const end = wasmAt(Number.POSITIVE_INFINITY);
+  const points = [
+    { heap: after.used_heap_size, external: after.external_memory, wasm: end },
+    ...statistics.map((s, i) => ({
+      heap: s.beforeGC.heapStatistics.usedHeapSize,
+      external: s.beforeGC.heapStatistics.externalMemory,
+      // Without the GC's time (the two lists disagree), assume nothing had grown yet:
+      // that overstates the point, never understates it.
+      wasm:
+        gcStarts.length === statistics.length ? wasmAt(gcStarts[i]!) : { grown: 0, used: end.used },
+    })),
+  ];
+  let best = points[0]!;
+  const total = (p: (typeof points)[number]) => p.heap + p.external - p.wasm.grown + p.wasm.used;
+  for (const p of points) if (total(p) > total(best)) best = p;
+  const base = before.used_heap_size + before.external_memory;
+  return {
+    peak: {
+      totalBytes: total(best) - base,
+      heapBytes: best.heap - before.used_heap_size,
+      externalBytes: best.external - before.external_memory,
+      wasmBytes: end.grown,
+      arenaBytes: end.used,
+      gcs: statistics.length,
+    },
+    value: value!,
+  };
+}
