@@ -66,6 +66,15 @@ export class EvalContext {
     if (this.currentSamples > this.options.maxSamples) throw new LimitError(TOO_MANY_SAMPLES);
   }
 
+  /**
+   * Accounts for `n` samples held for a moment on top of what is held now (a window being
+   * read): they count towards the peak and the limit, then are gone.
+   */
+  holdBriefly(n: number): void {
+    this.hold(n);
+    this.release(n);
+  }
+
   /** Accounts for `n` samples no longer held. */
   release(n: number): void {
     this.currentSamples -= n;

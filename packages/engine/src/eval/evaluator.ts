@@ -9,8 +9,13 @@ import { dropMetricName } from '../labels.js';
 import { evalAggregate } from '../ops/aggregate.js';
 import { evalBinary } from '../ops/binary.js';
 import { checkUniqueLabelsets } from '../ops/checks.js';
-import { evalRangeFunction, isRangeFunction } from '../ops/range-function.js';
-import { evalRangeSelector, evalSelector, evalSelectorTimestamps } from '../ops/selector.js';
+import { evalRangeFunction, isRangeFunction, matrixArgIndex } from '../ops/range-function.js';
+import {
+  evalRangeSelector,
+  evalSelector,
+  evalSelectorTimestamps,
+  lastWindowSamples,
+} from '../ops/selector.js';
 import { subqueryGrid, subqueryResult } from '../ops/subquery.js';
 import type {
   CallPlan,
@@ -31,11 +36,20 @@ import {
 } from '../value.js';
 import type { EvalContext } from './context.js';
 
+/** Points of each instant-vector value (counted once: values are not changed once built). */
+const pointCounts = new WeakMap<StepVectors, number>();
+
 /** Samples a value holds, for the `maxSamples` accounting. */
 export function sampleCount(v: Value): number {
   switch (v.kind) {
-    case 'vector':
-      return countPoints(v);
+    case 'vector': {
+      let n = pointCounts.get(v);
+      if (n === undefined) {
+        n = countPoints(v);
+        pointCounts.set(v, n);
+      }
+      return n;
+    }
     case 'scalar':
       return v.values.length;
     case 'range':
@@ -56,7 +70,9 @@ export function evaluateNode(ctx: EvalContext, node: PlanNode, grid: Grid): Valu
     case 'Selector':
       return held(ctx, evalSelector(ctx, node, grid));
     case 'RangeSelector':
-      return held(ctx, evalRangeSelector(ctx, node));
+      // Not counted as held: Prometheus holds one series' window at a time while a range
+      // function runs, and so bounds its peak by the function's output (counted there).
+      return evalRangeSelector(ctx, node);
     case 'Subquery':
       return evalSubquery(ctx, node, grid);
     case 'StepInvariant':
@@ -85,13 +101,23 @@ export function evaluateNode(ctx: EvalContext, node: PlanNode, grid: Grid): Valu
   }
 }
 
+/** What each value was counted for when it became held (released by the same amount). */
+const heldCounts = new WeakMap<Value, number>();
+
 function held<V extends Value>(ctx: EvalContext, v: V): V {
-  ctx.hold(sampleCount(v));
+  const n = sampleCount(v);
+  heldCounts.set(v, n);
+  ctx.hold(n);
   return v;
 }
 
 function release(ctx: EvalContext, ...values: Value[]): void {
-  for (const v of values) ctx.release(sampleCount(v));
+  for (const v of values) {
+    const n = heldCounts.get(v);
+    if (n === undefined) continue;
+    heldCounts.delete(v);
+    ctx.release(n);
+  }
 }
 
 function evalCall(ctx: EvalContext, node: CallPlan, grid: Grid): Value {
@@ -104,6 +130,15 @@ function evalCall(ctx: EvalContext, node: CallPlan, grid: Grid): Value {
   let out: Value;
   if (isRangeFunction(node.func)) {
     out = evalRangeFunction(ctx, node, args, grid);
+    held(ctx, out);
+    // Prometheus still holds the last series' window when the function's output is all
+    // held (see lastWindowSamples): count it towards the peak as it does.
+    const input = args[matrixArgIndex(node.func)];
+    if (input?.kind === 'range') {
+      ctx.holdBriefly(lastWindowSamples(input, grid, ctx.options.compat === 'prometheus3'));
+    }
+    release(ctx, ...args);
+    return out;
   } else {
     const impl = functions[node.func];
     if (impl === undefined) throw new ExecutionError(`unknown function ${node.func}`, node.ast.pos);
@@ -117,7 +152,8 @@ function evalCall(ctx: EvalContext, node: CallPlan, grid: Grid): Value {
 function evalSubquery(ctx: EvalContext, node: SubqueryPlan, grid: Grid): RangeVectors {
   const inner = subqueryGrid(ctx, node, grid);
   const value = evaluateNode(ctx, node.expr, inner);
-  const out = subqueryResult(ctx, node, value, inner);
+  // Prometheus holds a subquery's whole result while the function over it runs.
+  const out = held(ctx, subqueryResult(node, value, inner));
   release(ctx, value);
   return out;
 }

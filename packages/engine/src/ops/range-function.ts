@@ -22,7 +22,6 @@ import {
 } from '../value.js';
 import { absentLabels } from './absent.js';
 import { checkUniqueLabelsets } from './checks.js';
-import { countWindowSamples } from './selector.js';
 
 /** Range functions the kernels compute, by PromQL name. */
 const KERNEL_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
@@ -69,7 +68,7 @@ export function isRangeFunction(func: string): boolean {
 }
 
 /** Index of the range-vector argument of a range function. */
-function matrixArgIndex(func: string): number {
+export function matrixArgIndex(func: string): number {
   return func === 'quantile_over_time' ? 1 : 0;
 }
 
@@ -92,11 +91,6 @@ export function evalRangeFunction(
     throw new Error(`${func} expects a range vector argument`);
   }
   checkModifier(func, input);
-  ctx.totalQueryableSamples += countWindowSamples(
-    input,
-    grid,
-    ctx.options.compat === 'prometheus3',
-  );
   if (func === 'absent_over_time') return absentOverTime(ctx, plan, input, grid);
 
   const fn = KERNEL_FUNCTIONS[func]!;
@@ -113,6 +107,7 @@ export function evalRangeFunction(
   const out = emptyVectors(input.labels, grid.nSteps);
   if (rows > 0 && grid.nSteps > 0) {
     const { window } = input;
+    const counts = { windowSamples: 0 };
     const flags = ctx.kernels.rangeFunction(
       fn,
       input.batch,
@@ -127,9 +122,13 @@ export function evalRangeFunction(
         legacyExtrapolation: ctx.options.compat === 'prometheus2',
         ...(param === undefined ? {} : { param }),
         ...(param2 === undefined ? {} : { param2 }),
+        counts,
       },
       out,
     );
+    // Prometheus's queryable samples: every sample in every step's window (the kernel
+    // counts them as it walks the windows).
+    ctx.totalQueryableSamples += counts.windowSamples;
     reportFlags(ctx, plan, flags, param, param2);
   }
   if (func === 'rate' || func === 'increase') warnNonCounters(ctx, plan, input, out);
@@ -276,6 +275,7 @@ function absentOverTime(
   if (input.labels.length > 0 && nSteps > 0) {
     const counts = emptyVectors(input.labels, nSteps);
     const { window } = input;
+    const sampleCounts = { windowSamples: 0 };
     ctx.kernels.rangeFunction(
       'count_over_time',
       input.batch,
@@ -285,9 +285,11 @@ function absentOverTime(
         leftOpen: ctx.options.compat === 'prometheus3',
         offsetMs: window.offsetMs,
         atMs: window.atMs,
+        counts: sampleCounts,
       },
       counts,
     );
+    ctx.totalQueryableSamples += sampleCounts.windowSamples;
     for (let i = 0; i < counts.mask.length; i++) if (counts.mask[i] === 1) present[i % nSteps] = 1;
   }
   const arg = plan.ast.args[0]!;

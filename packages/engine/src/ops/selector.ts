@@ -33,38 +33,6 @@ export function evalSelector(ctx: EvalContext, plan: SelectorPlan, grid: Grid): 
 }
 
 /**
- * The samples inside the windows of a range vector over every step (staleness markers
- * excluded, as the matrix selector drops them): Prometheus's queryable-samples count for
- * a range selector. Windows only move forward, so each series is scanned once.
- */
-export function countWindowSamples(v: RangeVectors, grid: Grid, leftOpen: boolean): number {
-  const { ts, values, offsets } = v.batch;
-  const { rangeMs, offsetMs, atMs } = v.window;
-  let total = 0;
-  for (let r = 0; r + 1 < offsets.length; r++) {
-    const lo = offsets[r]!;
-    const hi = offsets[r + 1]!;
-    let first = lo; // first sample inside the window
-    let end = lo; // first sample after the window
-    let stale = 0; // staleness markers in [first, end)
-    for (let s = 0; s < grid.nSteps; s++) {
-      const t = (atMs ?? grid.startMs + s * grid.stepMs) - offsetMs;
-      const from = t - rangeMs;
-      while (end < hi && ts[end]! <= t) {
-        if (isStaleNaN(values[end]!)) stale++;
-        end++;
-      }
-      while (first < end && (leftOpen ? ts[first]! <= from : ts[first]! < from)) {
-        if (isStaleNaN(values[first]!)) stale--;
-        first++;
-      }
-      total += end - first - stale;
-    }
-  }
-  return total;
-}
-
-/**
  * `timestamp(selector)`: the timestamp, in seconds, of the sample the selector took at each
  * step (not the step's time, as for any other argument).
  */
@@ -158,6 +126,28 @@ function smoothedSelect(
       outTs[cell] = t;
     }
   }
+}
+
+/**
+ * The samples in the last series' window at the last step (staleness markers excluded):
+ * what Prometheus still holds, beside a range function's whole output, when it finishes
+ * the function (it evaluates series after series and releases each window after adding
+ * the series' output).
+ */
+export function lastWindowSamples(v: RangeVectors, grid: Grid, leftOpen: boolean): number {
+  const { ts, values, offsets } = v.batch;
+  const n = offsets.length - 1;
+  if (n <= 0 || grid.nSteps === 0) return 0;
+  const { rangeMs, offsetMs, atMs } = v.window;
+  const end = (atMs ?? grid.startMs + (grid.nSteps - 1) * grid.stepMs) - offsetMs;
+  const start = end - rangeMs;
+  let count = 0;
+  for (let i = offsets[n - 1]!; i < offsets[n]!; i++) {
+    const t = ts[i]!;
+    if (t > end) break;
+    if ((leftOpen ? t > start : t >= start) && !isStaleNaN(values[i]!)) count++;
+  }
+  return count;
 }
 
 /** A range selector: its series' raw samples and the window each step applies. */

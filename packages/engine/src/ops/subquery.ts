@@ -30,12 +30,7 @@ export function subqueryGrid(ctx: EvalContext, plan: SubqueryPlan, grid: Grid): 
  * Turns the inner result into raw samples: one series per row, a sample at every step the
  * row has a point.
  */
-export function subqueryResult(
-  ctx: EvalContext,
-  plan: SubqueryPlan,
-  inner: Value,
-  innerGrid: Grid,
-): RangeVectors {
+export function subqueryResult(plan: SubqueryPlan, inner: Value, innerGrid: Grid): RangeVectors {
   if (inner.kind !== 'vector') {
     throw new Error(`subquery of a ${inner.kind} value`);
   }
@@ -67,7 +62,6 @@ export function subqueryResult(
     }
     offsets[i + 1] = k;
   }
-  ctx.hold(total);
   const batch: SeriesBatch = { ts, values, offsets };
   return {
     kind: 'range',
