@@ -5,7 +5,7 @@
 export { aggregate } from './aggregate';
 export { binary_op } from './binary';
 export { histogram_fraction, histogram_quantile } from './histogram';
-export { range_eval } from './range';
+export { range_eval, range_window_samples } from './range';
 export { compact_stale, count_stale, select_instant } from './select';
 export { clamp_op, round_op, unary_op } from './unary';
 

@@ -7,7 +7,9 @@
 // low < ts <= high (3.x, left-open) or low <= ts <= high (2.x), where for a plain
 // selector low = end - range and high = end; `anchored` lowers low by the lookback
 // delta, `smoothed` also raises high by it. Output is N × nSteps row-major: a value and
-// a presence byte per cell (absent cells hold value 0).
+// a presence byte per cell (absent cells hold value 0). The call also totals the samples
+// of every window it evaluated (range_window_samples reads the total): Prometheus's
+// totalQueryableSamples for the call.
 //
 // Windows only move forward, so each series is walked with two indices. Functions whose
 // result does not depend on float summation order slide: min/max and ts_of_min/max keep
@@ -72,6 +74,8 @@ let gLegacy: bool = false;
 let gRangeSeconds: f64 = 0;
 let gFlags: i32 = 0;
 let gOk: bool = false;
+// Samples in the windows of the last range_eval call, over all series and steps.
+let gWindowSamples: f64 = 0;
 
 // Scratch regions (see range_eval).
 let gBuf0: usize = 0;
@@ -96,8 +100,18 @@ function t(i: i32): f64 {
 }
 
 /**
+ * Samples in the windows of the last range_eval call, summed over every series and
+ * step: the samples each window [a, b) handed to the function (staleness markers were
+ * removed before the call), as Prometheus counts them for totalQueryableSamples.
+ */
+export function range_window_samples(): f64 {
+  return gWindowSamples;
+}
+
+/**
  * Evaluates a range function for every series and step. Scratch must hold
- * 28 × maxLen bytes, where maxLen is the longest series. Returns FLAG_* bits.
+ * 28 × maxLen bytes, where maxLen is the longest series. Returns FLAG_* bits; the
+ * windows' sample total is then available from range_window_samples.
  */
 export function range_eval(
   fn: i32,
@@ -161,6 +175,7 @@ export function range_eval(
   const lowExtra = modifier === MOD_NONE ? 0 : lookbackMs;
   const highExtra = modifier === MOD_SMOOTHED ? lookbackMs : 0;
   const open = leftOpen !== 0;
+  let windowSamples: i64 = 0;
 
   for (let s = 0; s < nSeries; s++) {
     const lo = ldu(offPtr, s);
@@ -186,6 +201,7 @@ export function range_eval(
       slide(a, b, na, nb);
       a = na;
       b = nb;
+      windowSamples += <i64>(b - a);
       gOk = false;
       let value: f64 = 0;
       if (a < b) value = windowValue(a, b, i, evalT, rangeStart, end);
@@ -193,6 +209,7 @@ export function range_eval(
       stb(outMask, row + i, gOk ? 1 : 0);
     }
   }
+  gWindowSamples = <f64>windowSamples;
   return gFlags;
 }
 
@@ -219,6 +236,7 @@ function instantValues(
   outMask: usize,
 ): void {
   const open = leftOpen !== 0;
+  let windowSamples: i64 = 0;
   for (let s = 0; s < nSeries; s++) {
     const lo = ldu(offPtr, s);
     const hi = ldu(offPtr, s + 1);
@@ -234,6 +252,7 @@ function instantValues(
       } else {
         while (a < b && ldf(tsPtr, a) < rangeStart) a++;
       }
+      windowSamples += <i64>(b - a);
       let ok = false;
       let result: f64 = 0;
       if (b - a >= 2) {
@@ -251,6 +270,7 @@ function instantValues(
       stb(outMask, row + i, ok ? 1 : 0);
     }
   }
+  gWindowSamples = <f64>windowSamples;
 }
 
 // ===== Sliding state =====

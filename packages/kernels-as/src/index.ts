@@ -32,6 +32,7 @@ export type {
   InstantSelectorOutput,
   MathFunction,
   RangeFunction,
+  RangeFunctionCounts,
   RangeFunctionOptions,
   RangeModifier,
   SeriesBatch,

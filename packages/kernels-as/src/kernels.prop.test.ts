@@ -7,12 +7,14 @@ import {
   arbBatch,
   arbGrid,
   arbValue,
+  type BatchSpec,
   expectSameValues,
   type Implementations,
   INTERESTING_LENGTHS,
   implementations,
   intoArenaUnaligned,
   matrix,
+  STALE,
   toBatch,
 } from '../test/support.js';
 import {
@@ -25,6 +27,7 @@ import {
   type RangeFunction,
   type RangeFunctionOptions,
   type SeriesBatch,
+  type StepGrid,
 } from './index.js';
 
 let impls: Implementations;
@@ -117,6 +120,31 @@ const arbRangeCase = fc
     return { fn: c.fn, spec: c.spec, grid: c.grid, options };
   });
 
+/**
+ * Prometheus's totalQueryableSamples of a range-function call, counted the slow way: for
+ * every series and step, the samples of the raw input (staleness markers skipped) inside
+ * the window the function sees.
+ */
+function bruteWindowSamples(spec: BatchSpec, grid: StepGrid, o: RangeFunctionOptions): number {
+  const modifier = o.modifier ?? 'none';
+  const lookback = o.lookbackMs ?? 0;
+  const leftOpen = o.leftOpen ?? true;
+  let total = 0;
+  for (const { ts, values } of spec.series) {
+    for (let i = 0; i < grid.nSteps; i++) {
+      const end = (o.atMs ?? grid.startMs + i * grid.stepMs) - (o.offsetMs ?? 0);
+      const low = end - o.rangeMs - (modifier === 'none' ? 0 : lookback);
+      const high = end + (modifier === 'smoothed' ? lookback : 0);
+      for (let j = 0; j < ts.length; j++) {
+        const t = ts[j] as number;
+        if (values[j] === STALE || t > high) continue;
+        if (leftOpen ? t > low : t >= low) total++;
+      }
+    }
+  }
+  return total;
+}
+
 describe('range functions', () => {
   test.prop([arbRangeCase], { numRuns: 4000 })(
     'wasm equals the reference',
@@ -124,13 +152,32 @@ describe('range functions', () => {
       const batch = toBatch(spec);
       const cells = spec.series.length * grid.nSteps;
       const want = matrix(cells);
-      const wantFlags = impls.reference.rangeFunction(fn, batch, grid, options, want);
+      const wantCounts = { windowSamples: -1 };
+      const wantFlags = impls.reference.rangeFunction(
+        fn,
+        batch,
+        grid,
+        { ...options, counts: wantCounts },
+        want,
+      );
+      // The samples the windows held, staleness markers excluded.
+      expectSameValues(
+        [wantCounts.windowSamples],
+        [bruteWindowSamples(spec, grid, options)],
+        `reference ${fn} windowSamples`,
+      );
       for (const [name, k] of wasmImpls()) {
         const got = matrix(cells);
-        const flags = k.rangeFunction(fn, batch, grid, options, got);
+        const counts = { windowSamples: -1 };
+        const flags = k.rangeFunction(fn, batch, grid, { ...options, counts }, got);
         expectSameValues(got.values, want.values, `${name} ${fn} values`);
         expectSameValues(got.mask, want.mask, `${name} ${fn} mask`);
         expectSameValues([flags], [wantFlags], `${name} ${fn} flags`);
+        expectSameValues(
+          [counts.windowSamples],
+          [wantCounts.windowSamples],
+          `${name} ${fn} windowSamples`,
+        );
         k.arena.reset();
       }
       // Zero-copy: inputs and outputs in the arena, deliberately unaligned.
@@ -140,10 +187,35 @@ describe('range functions', () => {
         values: intoArenaUnaligned(k, new Float64Array(cells)),
         mask: intoArenaUnaligned(k, new Uint8Array(cells)),
       };
-      k.rangeFunction(fn, inArena, grid, options, out);
+      const counts = { windowSamples: -1 };
+      k.rangeFunction(fn, inArena, grid, { ...options, counts }, out);
       // The call may have grown the memory: copy the results out of fresh views.
       expectSameValues(new Float64Array(out.values), want.values, `arena ${fn} values`);
+      expectSameValues(
+        [counts.windowSamples],
+        [wantCounts.windowSamples],
+        `arena ${fn} windowSamples`,
+      );
       k.arena.reset();
+    },
+  );
+
+  test.prop([arbBatch(4, 40), arbGrid], { numRuns: 300 })(
+    'windowSamples is set by every call, not accumulated',
+    (spec, grid) => {
+      const batch = toBatch(spec);
+      const cells = spec.series.length * grid.nSteps;
+      const options: RangeFunctionOptions = { rangeMs: 300_000 };
+      const want = bruteWindowSamples(spec, grid, options);
+      for (const [name, k] of [...wasmImpls(), ['reference', impls.reference] as const]) {
+        const counts = { windowSamples: 12345 };
+        // irate takes its own loop in the WebAssembly kernel; rate the general one.
+        for (const fn of ['irate', 'rate', 'irate'] as const) {
+          k.rangeFunction(fn, batch, grid, { ...options, counts }, matrix(cells));
+          expectSameValues([counts.windowSamples], [want], `${name} ${fn} windowSamples`);
+        }
+        k.arena.reset();
+      }
     },
   );
 });

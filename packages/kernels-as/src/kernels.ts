@@ -58,7 +58,9 @@ export interface Kernels {
    * A range-vector function for every series and step, over windows `(end - range,
    * end]` (closed in 2.x mode) where `end` is the step (less `offsetMs`, or `atMs`).
    * Staleness markers are dropped first, as Prometheus's matrix selector does. Output
-   * is N × nSteps. Returns `KernelFlags` bits.
+   * is N × nSteps. Returns `KernelFlags` bits. With `options.counts`, also sets
+   * `counts.windowSamples` to the samples in all the windows (series × steps) it
+   * evaluated: Prometheus's totalQueryableSamples for the call, at no extra pass.
    */
   rangeFunction(
     fn: RangeFunction,

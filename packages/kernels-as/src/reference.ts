@@ -220,6 +220,8 @@ export function rangeFunction(
     rangeSeconds: durationSeconds(options.rangeMs),
     flags: 0,
   };
+  // Samples in all the windows (markers already dropped): totalQueryableSamples.
+  let windowSamples = 0;
   for (let s = 0; s < n; s++) {
     const lo = batch.offsets[s] as number;
     const hi = batch.offsets[s + 1] as number;
@@ -237,12 +239,14 @@ export function rangeFunction(
       // The window [a, b): the samples with low < ts <= high (low <= ts in 2.x).
       while (b < hi && (ts[b] as number) <= high) b++;
       while (a < b && (leftOpen ? (ts[a] as number) <= low : (ts[a] as number) < low)) a++;
+      windowSamples += b - a;
       const value = a < b ? windowFunction(ctx, ts, values, a, b) : undefined;
       const o = s * nSteps + i;
       out.values[o] = value ?? 0;
       out.mask[o] = value === undefined ? 0 : 1;
     }
   }
+  if (options.counts) options.counts.windowSamples = windowSamples;
   return ctx.flags;
 }
 

@@ -116,6 +116,24 @@ export interface RangeFunctionOptions {
   readonly param?: Float64Array;
   /** The trend factor of double_exponential_smoothing, per step. */
   readonly param2?: Float64Array;
+  /**
+   * An output: when given, the call sets its fields (see {@link RangeFunctionCounts}).
+   * The object itself is the caller's; kernels only write its fields.
+   */
+  readonly counts?: RangeFunctionCounts;
+}
+
+/** What a range-function call counts besides its results (see `RangeFunctionOptions.counts`). */
+export interface RangeFunctionCounts {
+  /**
+   * The samples of every series' window, summed over all steps: Prometheus's
+   * totalQueryableSamples for the call. A window holds the samples the function sees:
+   * `(end - range, end]` (closed in 2.x mode), reaching back by the lookback delta with
+   * `anchored` and also forward by it with `smoothed` (Prometheus counts the extended
+   * window it fetches); staleness markers never count. With `atMs`, every step counts
+   * the same window again, as Prometheus does. Set (not added to) by each call.
+   */
+  windowSamples: number;
 }
 
 /** Aggregation operators the grouped-aggregation kernel implements. */

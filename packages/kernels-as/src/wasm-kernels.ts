@@ -95,6 +95,7 @@ export interface KernelExports {
     outVals: number,
     outMask: number,
   ): number;
+  range_window_samples(): number;
   aggregate(
     op: number,
     vals: number,
@@ -340,7 +341,7 @@ export class WasmKernels implements Kernels {
         vals = cvals;
         off = coff;
       }
-      return this.exports.range_eval(
+      const flags = this.exports.range_eval(
         id,
         ts,
         vals,
@@ -365,6 +366,8 @@ export class WasmKernels implements Kernels {
         ov,
         om,
       );
+      if (options.counts) options.counts.windowSamples = this.exports.range_window_samples();
+      return flags;
     });
   }
 
