@@ -1,9 +1,11 @@
 import { fc, test } from '@fast-check/vitest';
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
-import { getLabel } from '../labels.js';
+import { getLabel, METRIC_NAME, setLabel } from '../labels.js';
+import type { Labels } from '../storage.js';
+import { mergeSameLabelsets, type StepVectors, type Value } from '../value.js';
 import { expandTemplate } from './labels.js';
-import { call, contextFor, gridOf, rows, vec } from './test-util.js';
+import { call, contextFor, gridOf, type Row, rows, vec } from './test-util.js';
 
 const one = gridOf(1);
 
@@ -151,4 +153,113 @@ describe('label_join', () => {
       expect(out.values[r]).toBe(Number(getLabel(ls, 'row')));
     });
   });
+});
+
+// === the rewrites against a plain series-by-series version ===
+
+/** label_replace series by series: a regex match and a new label array for every series. */
+function referenceReplace(
+  v: StepVectors,
+  dst: string,
+  replacement: string,
+  src: string,
+  regex: string,
+): StepVectors {
+  const re = RE2JS.compile(`^(?s:${regex})$`);
+  const labels: Labels[] = v.labels.slice();
+  const dropName = v.dropName.slice();
+  for (let r = 0; r < labels.length; r++) {
+    const m = re.matcher(getLabel(labels[r]!, src));
+    if (!m.find()) continue;
+    const res = expandTemplate(replacement, (i) => m.group(i), re.groupCount(), re.namedGroups());
+    labels[r] = setLabel(labels[r]!, dst, res);
+    if (dst === METRIC_NAME) dropName[r] = 0;
+  }
+  return mergeSameLabelsets({
+    ...v,
+    labels,
+    dropName,
+    values: v.values.slice(),
+    mask: v.mask.slice(),
+  });
+}
+
+/** label_join series by series. */
+function referenceJoin(v: StepVectors, dst: string, sep: string, sources: string[]): StepVectors {
+  const labels = v.labels.map((ls) =>
+    setLabel(ls, dst, sources.map((s) => getLabel(ls, s)).join(sep)),
+  );
+  const dropName = dst === METRIC_NAME ? new Uint8Array(labels.length) : v.dropName.slice();
+  return mergeSameLabelsets({
+    ...v,
+    labels,
+    dropName,
+    values: v.values.slice(),
+    mask: v.mask.slice(),
+  });
+}
+
+/** A result or the error's message, with the drop-name flags, for comparisons. */
+function outcome(f: () => Value): unknown {
+  try {
+    const out = f();
+    return out.kind === 'vector' ? { rows: rows(out), dropName: [...out.dropName] } : out;
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+describe('label rewrites equal a series-by-series rewrite', () => {
+  const name = fc.constantFrom('__name__', 'src', 'dst', 'a');
+  const value = fc.constantFrom('v1', 'v2', 'w-1', 'x', 'v1:9');
+  const input = fc
+    .record({
+      nSteps: fc.integer({ min: 1, max: 3 }),
+      series: fc.array(
+        fc.record({
+          labels: fc.dictionary(name, value, { maxKeys: 4 }),
+          values: fc.array(fc.option(fc.integer({ min: 0, max: 9 }), { nil: null }), {
+            minLength: 3,
+            maxLength: 3,
+          }),
+          dropName: fc.boolean(),
+        }),
+        { maxLength: 8 },
+      ),
+    })
+    .map(({ nSteps, series }) => {
+      const v = vec(
+        series.map((s): Row => [s.labels, s.values.slice(0, nSteps)]),
+        nSteps,
+      );
+      return { ...v, dropName: Uint8Array.from(series, (s) => (s.dropName ? 1 : 0)) };
+    });
+
+  test.prop([
+    input,
+    name,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Go's template syntax, not JavaScript's.
+    fc.constantFrom('$1', 'x', '', '${1}-$2', '$name', 'v1'),
+    fc.constantFrom('src', 'dst', 'missing', '__name__'),
+    fc.constantFrom('(.*)', 'v(\\d)', '', '(?P<name>[a-z]+)-?(.*)', 'x|', '(v)1(:9)?'),
+  ])('label_replace', (v, dst, replacement, src, regex) => {
+    const grid = gridOf(v.nSteps);
+    const ctx = contextFor(grid, { delayedNameRemoval: true });
+    const args = [v, dst, replacement, src, regex];
+    expect(outcome(() => call('label_replace(x, "a", "b", "c", "d")', args, grid, ctx))).toEqual(
+      outcome(() => referenceReplace(v, dst, replacement, src, regex)),
+    );
+  });
+
+  test.prop([input, name, fc.constantFrom('', '-'), fc.array(name, { maxLength: 3 })])(
+    'label_join',
+    (v, dst, sep, sources) => {
+      const grid = gridOf(v.nSteps);
+      const ctx = contextFor(grid, { delayedNameRemoval: true });
+      const args = [v, dst, sep, ...sources];
+      expect(outcome(() => call('label_join(x, "a", "b")', args, grid, ctx))).toEqual(
+        outcome(() => referenceJoin(v, dst, sep, sources)),
+      );
+    },
+  );
 });

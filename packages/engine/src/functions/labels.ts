@@ -9,11 +9,13 @@ import { isLegacyLabelName, isValidUtf8 } from '@promql-ts/parser';
 import { RE2JS } from 're2js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
-import { getLabel, METRIC_NAME, setLabel } from '../labels.js';
+import { getLabel, METRIC_NAME } from '../labels.js';
 import { u8 } from '../pool.js';
-import type { Labels } from '../storage.js';
+import type { Label, Labels } from '../storage.js';
 import { mergeSameLabelsets, type StepVectors } from '../value.js';
 import type { FunctionImpl } from './index.js';
+import { replaceLabel } from './replace-label.js';
+import { maySameLabelsets } from './same-labelsets.js';
 import { stringArg, vectorArg } from './util.js';
 
 /** Whether `name` may be a label name: any valid UTF-8 in 3.x, `[a-zA-Z_][a-zA-Z0-9_]*` in 2.x. */
@@ -95,15 +97,15 @@ export function expandTemplate(
   return out + rest;
 }
 
-/** The result of a label rewrite: new labels and drop-name flags, rows merged. */
+/**
+ * The result of a label rewrite: new labels and drop-name flags, rows merged. The points
+ * are the input's, shared rather than copied: values are not changed once built, and the
+ * merge copies them when it merges rows. The merge runs only when two rows may have the
+ * same labels (it would return its input otherwise).
+ */
 function rewritten(v: StepVectors, labels: Labels[], dropName: Uint8Array): StepVectors {
-  return mergeSameLabelsets({
-    ...v,
-    labels,
-    dropName,
-    values: v.values.slice(),
-    mask: v.mask.slice(),
-  });
+  const out: StepVectors = { ...v, labels, dropName };
+  return maySameLabelsets(labels) ? mergeSameLabelsets(out) : out;
 }
 
 /** `label_replace(v, dst, replacement, src, regex)`. */
@@ -124,22 +126,37 @@ const labelReplace: FunctionImpl = (ctx, plan, args) => {
   const v = vectorArg(plan, args, 0);
   const named = re.namedGroups();
   const groupCount = re.groupCount();
-  const labels: Labels[] = v.labels.slice();
-  const dropName = v.dropName.slice();
-  const cache = new Map<string, string | null>();
-  for (let r = 0; r < labels.length; r++) {
-    const value = getLabel(labels[r]!, src);
-    let res = cache.get(value);
+  // The rewrite depends only on the source value: the new `dst` label per distinct source
+  // value (an empty value removes it), null when the regex does not match (the series
+  // stays as it is).
+  const results = new Map<string, Label | null>();
+  const renames = dst === METRIC_NAME;
+  const inLabels = v.labels;
+  let labels: Labels[] | null = null; // copied at the first changed row
+  let dropName: Uint8Array | null = null; // copied at the first changed flag
+  for (let r = 0; r < inLabels.length; r++) {
+    const ls = inLabels[r]!;
+    const value = getLabel(ls, src);
+    let res = results.get(value);
     if (res === undefined) {
       const m = re.matcher(value);
-      res = m.find() ? expandTemplate(replacement, (i) => m.group(i), groupCount, named) : null;
-      cache.set(value, res);
+      res = m.find()
+        ? { name: dst, value: expandTemplate(replacement, (i) => m.group(i), groupCount, named) }
+        : null;
+      results.set(value, res);
     }
     if (res === null) continue;
-    labels[r] = setLabel(labels[r]!, dst, res);
-    if (dst === METRIC_NAME) dropName[r] = 0;
+    const out = replaceLabel(ls, res);
+    if (out !== ls) {
+      labels ??= inLabels.slice();
+      labels[r] = out;
+    }
+    if (renames && v.dropName[r] !== 0) {
+      dropName ??= v.dropName.slice();
+      dropName[r] = 0;
+    }
   }
-  return rewritten(v, labels, dropName);
+  return rewritten(v, labels ?? inLabels, dropName ?? v.dropName);
 };
 
 /** `label_join(v, dst, separator, src...)`. */
@@ -158,10 +175,15 @@ const labelJoin: FunctionImpl = (ctx, plan, args) => {
     throw new ExecutionError(`invalid destination label name in label_join(): ${dst}`);
   }
   const v = vectorArg(plan, args, 0);
-  const labels = v.labels.map((ls) =>
-    setLabel(ls, dst, sources.map((src) => getLabel(ls, src)).join(separator)),
-  );
-  const dropName = dst === METRIC_NAME ? u8(labels.length) : v.dropName.slice();
+  const labels = v.labels.map((ls) => {
+    let joined = '';
+    for (let i = 0; i < sources.length; i++) {
+      if (i > 0) joined += separator;
+      joined += getLabel(ls, sources[i]!);
+    }
+    return replaceLabel(ls, { name: dst, value: joined });
+  });
+  const dropName = dst === METRIC_NAME ? u8(labels.length) : v.dropName;
   return rewritten(v, labels, dropName);
 };
 

@@ -1,15 +1,16 @@
 import { fc, test } from '@fast-check/vitest';
 import { referenceKernels } from '@promql-ts/kernels';
-import type { AggregateExpr, AggregateOp, Expr } from '@promql-ts/parser';
+import { type AggregateExpr, type AggregateOp, type Expr, formatFloatF } from '@promql-ts/parser';
 import { describe, expect } from 'vitest';
 import { ExecutionError } from '../errors.js';
 import { EvalContext } from '../eval/context.js';
-import { labelsFrom, labelsKey } from '../labels.js';
+import { compareStrings, labelsFrom, labelsKey, setLabel } from '../labels.js';
 import { type EvaluateOptions, resolveOptions } from '../options.js';
 import type { AggregatePlan, PlanNode } from '../plan/nodes.js';
 import type { Labels } from '../storage.js';
-import { type Grid, makeGrid, type StepVectors, type Value } from '../value.js';
+import { emptyVectors, type Grid, makeGrid, type StepVectors, type Value } from '../value.js';
 import { evalAggregate } from './aggregate.js';
+import { groupingKey, groupingLabels, withoutNames } from './aggregate-common.js';
 
 // === helpers ===
 
@@ -113,6 +114,44 @@ function table(v: StepVectors): [string, (number | null)[]][] {
 
 function fmt(ls: Labels): string {
   return `{${ls.map((l) => `${l.name}=${l.value}`).join(',')}}`;
+}
+
+/**
+ * count_values as Prometheus's `aggregationCountValues` computes it, sample by sample: the
+ * value label set on the sample's metric, the grouping key of the result, the output series
+ * in order of first appearance (steps, then rows).
+ */
+function referenceCountValues(p: AggregatePlan, input: StepVectors, label: string): StepVectors {
+  const names = p.without
+    ? withoutNames(p.grouping)
+    : [...new Set([...p.grouping, label])].sort(compareStrings);
+  const { nSteps } = input;
+  const index = new Map<string, number>();
+  const labels: Labels[] = [];
+  const counts: Map<number, number>[] = [];
+  for (let s = 0; s < nSteps; s++) {
+    for (let r = 0; r < input.labels.length; r++) {
+      if (input.mask[r * nSteps + s] !== 1) continue;
+      const metric = setLabel(input.labels[r]!, label, formatFloatF(input.values[r * nSteps + s]!));
+      const key = groupingKey(metric, names, p.without);
+      let idx = index.get(key);
+      if (idx === undefined) {
+        idx = labels.length;
+        index.set(key, idx);
+        labels.push(groupingLabels(metric, names, p.without));
+        counts.push(new Map());
+      }
+      counts[idx]!.set(s, (counts[idx]!.get(s) ?? 0) + 1);
+    }
+  }
+  const out = emptyVectors(labels, nSteps);
+  counts.forEach((bySteps, idx) => {
+    for (const [s, n] of bySteps) {
+      out.values[idx * nSteps + s] = n;
+      out.mask[idx * nSteps + s] = 1;
+    }
+  });
+  return out;
 }
 
 const warnings = (ctx: EvalContext) => ctx.annotations.warnings.map((w) => w.message);
@@ -566,6 +605,82 @@ describe('count_values', () => {
     expect(() =>
       run(plan('count_values'), vectors(version), str('a.b'), { compat: 'prometheus2' }),
     ).toThrow('invalid label name "a.b"');
+  });
+
+  test('tells -0 from 0, counts every NaN as one value', () => {
+    const otherNaN = new Float64Array(new Uint32Array([1, 0x7ff80000]).buffer)[0]!;
+    const rows: Row[] = [
+      [{ i: '0' }, [0, -0, Number.NaN]],
+      [{ i: '1' }, [-0, -0, otherNaN]],
+      [{ i: '2' }, [0, 0, 300]],
+    ];
+    expect(table(run(plan('count_values'), vectors(rows), str('v')).out)).toEqual([
+      ['{v=0}', [2, 1, null]],
+      ['{v=-0}', [1, 2, null]],
+      ['{v=NaN}', [null, null, 2]],
+      ['{v=300}', [null, null, 1]],
+    ]);
+  });
+
+  test('without the value label counts all values of a group together', () => {
+    const { out } = run(plan('count_values', { without: ['v'] }), vectors(version), str('v'));
+    expect(table(out)).toEqual([
+      ['{instance=0,job=api}', [1, 1]],
+      ['{instance=1,job=api}', [1, 1]],
+      ['{instance=0,job=app}', [1, null]],
+      ['{instance=1,job=app}', [1, 1]],
+    ]);
+  });
+
+  const cvRows = fc
+    .record({
+      nSteps: fc.integer({ min: 1, max: 6 }),
+      series: fc.array(
+        fc.record({
+          job: fc.constantFrom('a', 'b'),
+          v: fc.constantFrom(undefined, '1', 'x'),
+          values: fc.array(
+            fc.option(
+              fc.oneof(
+                fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY, 255, 256, 0.5),
+                fc.integer({ min: -2, max: 5 }),
+                fc.double(),
+              ),
+              { nil: null },
+            ),
+            { minLength: 6, maxLength: 6 },
+          ),
+        }),
+        { maxLength: 10 },
+      ),
+    })
+    .map(({ nSteps, series }) =>
+      series.map(
+        (s, i): Row => [
+          { __name__: 'm', job: s.job, i: String(i), ...(s.v === undefined ? {} : { v: s.v }) },
+          s.values.slice(0, nSteps),
+        ],
+      ),
+    );
+
+  test.prop([
+    cvRows,
+    fc.constantFrom<{ by?: string[]; without?: string[] }>(
+      {},
+      { by: ['job'] },
+      { by: ['v'] },
+      { by: ['job', 'i', '__name__'] },
+      { without: [] },
+      { without: ['i'] },
+      { without: ['v', 'i'] },
+    ),
+    fc.constantFrom('v', 'job', 'new'),
+  ])('gives what a sample-by-sample count gives, series in the same order', (rows, g, label) => {
+    if (rows.length === 0) return;
+    const input = vectors(rows);
+    const p = plan('count_values', g);
+    const { out } = run(p, input, str(label));
+    expect(table(out)).toEqual(table(referenceCountValues(p, input, label)));
   });
 });
 

@@ -25,6 +25,8 @@ import {
   withoutNames,
 } from './aggregate-common.js';
 import { evalAggregateK, paramPos } from './aggregate-k.js';
+import { rowGroupKey } from './count-values-groups.js';
+import { FloatIndex, memoFormat } from './float-key-map.js';
 
 /** Evaluates an aggregation of `input` at every step of `grid`. */
 export function evalAggregate(
@@ -202,9 +204,20 @@ function validLabelName(ctx: EvalContext, name: string): boolean {
   return name.length > 0 && isValidUtf8(name);
 }
 
+/** Row groups of count_values with a table for small integer values (see FloatIndex). */
+const DENSE_GROUPS = 1024;
+
 /**
  * count_values: at each step, the number of samples of each group with each value; the
  * value, formatted as Go's `strconv.FormatFloat(v, 'f', -1, 64)`, becomes a label.
+ *
+ * Prometheus sets the label on each sample's metric and groups the results at every step.
+ * The output series of a sample depends only on the labels of its row that the grouping
+ * keeps (the value label aside) and on the value: rows that agree on those labels form a
+ * row group, and each (row group, value) pair is resolved to its output series once, by
+ * the same label set and grouping key as Prometheus's, then reused at every other row and
+ * step. The output series come in order of first appearance (steps, then rows), as a
+ * sample-by-sample grouping finds them.
  */
 function countValues(
   ctx: EvalContext,
@@ -217,50 +230,75 @@ function countValues(
   if (!validLabelName(ctx, valueLabel)) {
     throw new ExecutionError(`invalid label name ${quoteGo(valueLabel)}`);
   }
+  const without = plan.without;
   let names: string[];
-  if (plan.without) names = withoutNames(plan.grouping);
+  if (without) names = withoutNames(plan.grouping);
   else {
     names = [...new Set([...plan.grouping, valueLabel])];
     names.sort(compareStrings);
   }
   const { nSteps } = input;
   const nRows = input.labels.length;
+  const format = memoFormat(formatFloatF);
   // Output series by label set, in order of first appearance.
   const seriesIndex = new Map<string, number>();
   const seriesLabels: Labels[] = [];
-  const cells: number[] = []; // (series, step, count) triples
+  // The row group of each row, and each group's output series by value.
+  const rowGroup = i32(nRows);
+  const groupIndex = new Map<string, number>();
+  const groupSeries: FloatIndex[] = [];
+  for (let r = 0; r < nRows; r++) {
+    const key = rowGroupKey(input.labels[r]!, names, without, valueLabel);
+    let g = groupIndex.get(key);
+    if (g === undefined) {
+      g = groupSeries.length;
+      groupIndex.set(key, g);
+      groupSeries.push(new FloatIndex(g < DENSE_GROUPS));
+    }
+    rowGroup[r] = g;
+  }
+  /** The output series of value `v` of row `r`, the first time its group has `v`. */
+  const newSeries = (r: number, v: number): number => {
+    const metric = setLabel(input.labels[r]!, valueLabel, format(v));
+    const key = groupingKey(metric, names, without);
+    let idx = seriesIndex.get(key);
+    if (idx === undefined) {
+      idx = seriesLabels.length;
+      seriesIndex.set(key, idx);
+      seriesLabels.push(groupingLabels(metric, names, without));
+    }
+    groupSeries[rowGroup[r]!]!.set(v, idx);
+    return idx;
+  };
+  // Output series + 1 of each cell (0: no sample), row-major like the input.
+  const cellSeries = i32(nRows * nSteps);
   // Per row: the last value seen (-1 in lastSeries: none yet) and the series it went to.
   const lastValue = f64(nRows);
   const lastSeries = i32(nRows).fill(-1);
-  const counts = new Map<number, number>(); // series → count at this step
+  const { mask, values } = input;
   for (let s = 0; s < nSteps; s++) {
-    counts.clear();
-    for (let r = 0; r < nRows; r++) {
-      if (input.mask[r * nSteps + s] !== 1) continue;
-      const v = input.values[r * nSteps + s]!;
+    for (let r = 0, i = s; r < nRows; r++, i += nSteps) {
+      if (mask[i] !== 1) continue;
+      const v = values[i]!;
       let series = lastSeries[r]!;
       if (series < 0 || !Object.is(lastValue[r], v)) {
-        const metric = setLabel(input.labels[r]!, valueLabel, formatFloatF(v));
-        const key = groupingKey(metric, names, plan.without);
-        let idx = seriesIndex.get(key);
-        if (idx === undefined) {
-          idx = seriesLabels.length;
-          seriesIndex.set(key, idx);
-          seriesLabels.push(groupingLabels(metric, names, plan.without));
-        }
-        series = idx;
+        series = groupSeries[rowGroup[r]!]!.get(v);
+        if (series < 0) series = newSeries(r, v);
         lastValue[r] = v;
         lastSeries[r] = series;
       }
-      counts.set(series, (counts.get(series) ?? 0) + 1);
+      cellSeries[i] = series + 1;
     }
-    for (const [series, n] of counts) cells.push(series, s, n);
   }
   const out = emptyVectors(seriesLabels, nSteps);
-  for (let i = 0; i < cells.length; i += 3) {
-    const o = cells[i]! * nSteps + cells[i + 1]!;
-    out.values[o] = cells[i + 2]!;
-    out.mask[o] = 1;
+  for (let r = 0, i = 0; r < nRows; r++) {
+    for (let s = 0; s < nSteps; s++, i++) {
+      const t = cellSeries[i]!;
+      if (t === 0) continue;
+      const o = (t - 1) * nSteps + s;
+      out.values[o]! += 1;
+      out.mask[o] = 1;
+    }
   }
   return out;
 }
