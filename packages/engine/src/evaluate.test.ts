@@ -166,6 +166,22 @@ describe('range queries', () => {
     expect(Array.from(r.value.series[0]!.timestamps)).toEqual([0, M, 2 * M]);
   });
 
+  it("keeps each series' own timestamps when it has gaps", async () => {
+    const r = await evaluateRange('gauge or http_requests_total{instance="a"} @ 60', storage, {
+      start: 0,
+      end: 240 * S,
+      stepMs: 30 * S,
+    });
+    if (r.value.type !== 'matrix') throw new Error(r.value.type);
+    const [gauge, a] = r.value.series;
+    expect(Array.from(gauge!.timestamps)).toEqual([0, 30, 60, 90, 180, 210, 240].map((t) => t * S));
+    expect(Array.from(gauge!.values)).toEqual([1, 1, 2, 2, 4, 4, 4]);
+    expect(Array.from(a!.timestamps)).toEqual(
+      [0, 30, 60, 90, 120, 150, 180, 210, 240].map((t) => t * S),
+    );
+    expect(Array.from(a!.values)).toEqual(Array(9).fill(40));
+  });
+
   it('gives the same result in batches of steps', async () => {
     for (const q of [
       'http_requests_total',

@@ -19,7 +19,10 @@ export interface InstantSample {
 /** One series of a range result: points in increasing time order, as columns. */
 export interface RangeSeries {
   readonly metric: Labels;
-  /** Point timestamps in milliseconds; the same length as `values`. */
+  /**
+   * Point timestamps in milliseconds; the same length as `values`. Read-only: the series
+   * of one range query's result may share one array of step times.
+   */
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
 }

@@ -103,9 +103,25 @@ export function emptyVectors(labels: Labels[], nSteps: number, dropName?: Uint8A
 
 /** Number of present points. */
 export function countPoints(v: StepVectors): number {
+  return countOnes(v.mask, 0, v.mask.length);
+}
+
+/**
+ * How many of `mask[from..to)` are 1, for a mask of 0/1 bytes: four bytes at a time where
+ * the bytes are aligned (a 32-bit word of 0/1 bytes times 0x01010101 holds their sum in
+ * its top byte).
+ */
+export function countOnes(mask: Uint8Array, from: number, to: number): number {
   let n = 0;
-  const m = v.mask;
-  for (let i = 0; i < m.length; i++) n += m[i]!;
+  let i = from;
+  const abs = mask.byteOffset + i;
+  for (let head = (4 - (abs & 3)) & 3; head > 0 && i < to; head--) n += mask[i++]!;
+  if (to - i >= 4) {
+    const words = new Uint32Array(mask.buffer, mask.byteOffset + i, (to - i) >>> 2);
+    for (let w = 0; w < words.length; w++) n += Math.imul(words[w]!, 0x01010101) >>> 24;
+    i += words.length << 2;
+  }
+  while (i < to) n += mask[i++]!;
   return n;
 }
 

@@ -8,6 +8,7 @@ import { compareLabels, dropMetricName, labelsKey } from '../labels.js';
 import { SAME_LABELSET } from '../ops/checks.js';
 import type { InstantSample, QueryValue, RangeSeries } from '../result.js';
 import {
+  countOnes,
   type Grid,
   mergeSameLabelsets,
   type RangeVectors,
@@ -85,33 +86,64 @@ function instantSamples(v: StepVectors, t: number, check: boolean): InstantSampl
   return out;
 }
 
+/**
+ * A range query's series, sorted by labels. Values are copied out of the (pooled)
+ * intermediate arrays into one array for the whole result; timestamps are shared: a
+ * series present at a contiguous run of steps (nearly all of them) gets a view of one
+ * array of the steps' times, and only series with gaps get timestamps of their own.
+ */
 function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
-  const { nSteps } = v;
+  const { nSteps, mask, values } = v;
+  const n = v.labels.length;
   const order = v.labels.map((_, i) => i);
   order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
-  const mask = v.mask;
+  // Per row: first and last present step and how many are present.
+  const first = new Int32Array(n);
+  const last = new Int32Array(n);
+  const count = new Int32Array(n);
   let total = 0;
-  for (let i = 0; i < mask.length; i++) total += mask[i]!;
-  // One pair of arrays for the whole result; each series gets views of its part.
-  const allTs = new Float64Array(total);
-  const allValues = new Float64Array(total);
+  let gapped = 0;
+  for (let r = 0; r < n; r++) {
+    const base = r * nSteps;
+    const f = mask.indexOf(1, base);
+    if (f < 0 || f >= base + nSteps) continue;
+    const l = mask.lastIndexOf(1, base + nSteps - 1);
+    const c = countOnes(mask, f, l + 1);
+    first[r] = f - base;
+    last[r] = l - base;
+    count[r] = c;
+    total += c;
+    if (c !== l - f + 1) gapped += c;
+  }
+  const stepTimes = new Float64Array(nSteps);
+  for (let s = 0; s < nSteps; s++) stepTimes[s] = grid.startMs + s * grid.stepMs;
+  const columns = new ArrayBuffer((total + gapped) * 8);
+  const allValues = new Float64Array(columns, 0, total);
+  const gapTs = new Float64Array(columns, total * 8, gapped);
   const out: RangeSeries[] = [];
   let k = 0;
+  let g = 0;
   for (const r of order) {
+    const c = count[r]!;
+    if (c === 0) continue;
     const base = r * nSteps;
-    const first = k;
-    for (let s = 0; s < nSteps; s++) {
-      if (mask[base + s] !== 1) continue;
-      allTs[k] = grid.startMs + s * grid.stepMs;
-      allValues[k] = v.values[base + s]!;
-      k++;
+    const f = first[r]!;
+    const l = last[r]!;
+    let timestamps: Float64Array;
+    if (c === l - f + 1) {
+      allValues.set(values.subarray(base + f, base + l + 1), k);
+      timestamps = stepTimes.subarray(f, l + 1);
+    } else {
+      const g0 = g;
+      for (let s = f, i = k; s <= l; s++) {
+        if (mask[base + s] !== 1) continue;
+        gapTs[g++] = stepTimes[s]!;
+        allValues[i++] = values[base + s]!;
+      }
+      timestamps = gapTs.subarray(g0, g);
     }
-    if (k === first) continue;
-    out.push({
-      metric: v.labels[r]!,
-      timestamps: allTs.subarray(first, k),
-      values: allValues.subarray(first, k),
-    });
+    out.push({ metric: v.labels[r]!, timestamps, values: allValues.subarray(k, k + c) });
+    k += c;
   }
   return out;
 }
