@@ -87,63 +87,43 @@ function instantSamples(v: StepVectors, t: number, check: boolean): InstantSampl
 }
 
 /**
- * A range query's series, sorted by labels. Values are copied out of the (pooled)
- * intermediate arrays into one array for the whole result; timestamps are shared: a
- * series present at a contiguous run of steps (nearly all of them) gets a view of one
- * array of the steps' times, and only series with gaps get timestamps of their own.
+ * A range query's series, sorted by labels. Each series' values are copied out of the
+ * (pooled) intermediate arrays into an array of its own; timestamps are shared: a series
+ * present at a contiguous run of steps (nearly all of them) gets a view of one array of
+ * the steps' times, and only series with gaps get timestamps of their own. (Arrays of a
+ * series' size come from the C allocator's heap, reusing the memory of results already
+ * collected; one array for a whole large result would be mapped afresh and pay a page
+ * fault per 4 KiB on first write, which costs more than the copy.)
  */
 function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const { nSteps, mask, values } = v;
-  const n = v.labels.length;
   const order = v.labels.map((_, i) => i);
   order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
-  // Per row: first and last present step and how many are present.
-  const first = new Int32Array(n);
-  const last = new Int32Array(n);
-  const count = new Int32Array(n);
-  let total = 0;
-  let gapped = 0;
-  for (let r = 0; r < n; r++) {
+  const stepTimes = new Float64Array(nSteps);
+  for (let s = 0; s < nSteps; s++) stepTimes[s] = grid.startMs + s * grid.stepMs;
+  const out: RangeSeries[] = [];
+  for (const r of order) {
     const base = r * nSteps;
     const f = mask.indexOf(1, base);
     if (f < 0 || f >= base + nSteps) continue;
     const l = mask.lastIndexOf(1, base + nSteps - 1);
     const c = countOnes(mask, f, l + 1);
-    first[r] = f - base;
-    last[r] = l - base;
-    count[r] = c;
-    total += c;
-    if (c !== l - f + 1) gapped += c;
-  }
-  const stepTimes = new Float64Array(nSteps);
-  for (let s = 0; s < nSteps; s++) stepTimes[s] = grid.startMs + s * grid.stepMs;
-  const columns = new ArrayBuffer((total + gapped) * 8);
-  const allValues = new Float64Array(columns, 0, total);
-  const gapTs = new Float64Array(columns, total * 8, gapped);
-  const out: RangeSeries[] = [];
-  let k = 0;
-  let g = 0;
-  for (const r of order) {
-    const c = count[r]!;
-    if (c === 0) continue;
-    const base = r * nSteps;
-    const f = first[r]!;
-    const l = last[r]!;
-    let timestamps: Float64Array;
     if (c === l - f + 1) {
-      allValues.set(values.subarray(base + f, base + l + 1), k);
-      timestamps = stepTimes.subarray(f, l + 1);
-    } else {
-      const g0 = g;
-      for (let s = f, i = k; s <= l; s++) {
-        if (mask[base + s] !== 1) continue;
-        gapTs[g++] = stepTimes[s]!;
-        allValues[i++] = values[base + s]!;
-      }
-      timestamps = gapTs.subarray(g0, g);
+      out.push({
+        metric: v.labels[r]!,
+        timestamps: stepTimes.subarray(f - base, l + 1 - base),
+        values: values.slice(f, l + 1),
+      });
+      continue;
     }
-    out.push({ metric: v.labels[r]!, timestamps, values: allValues.subarray(k, k + c) });
-    k += c;
+    const ts = new Float64Array(c);
+    const vs = new Float64Array(c);
+    for (let i = f, k = 0; i <= l; i++) {
+      if (mask[i] !== 1) continue;
+      ts[k] = stepTimes[i - base]!;
+      vs[k++] = values[i]!;
+    }
+    out.push({ metric: v.labels[r]!, timestamps: ts, values: vs });
   }
   return out;
 }
