@@ -200,6 +200,55 @@ describe('range functions', () => {
     },
   );
 
+  test.prop([fc.integer({ min: 1, max: 2 ** 31 }), fc.constantFrom(...RANGE_FUNCTIONS)], {
+    numRuns: 12,
+  })('large inputs, evaluated in batches of rows, equal the reference', (seed, fn) => {
+    // 150 series × 300 samples: more than one batch of the WebAssembly kernels.
+    let x = seed;
+    const rand = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 2 ** 32;
+    };
+    const series = Array.from({ length: 150 }, (_, r) => {
+      const len = r % 7 === 0 ? 0 : 300;
+      const ts = Array.from({ length: len }, (_, i) => i * 15_000 + Math.floor(rand() * 5000));
+      let v = 0;
+      const values = ts.map((): number | typeof STALE => {
+        if (rand() < 0.01) return STALE;
+        v = rand() < 0.02 ? 0 : v + rand() * 10;
+        return v;
+      });
+      return { ts, values };
+    });
+    const batch = toBatch({ series });
+    const grid: StepGrid = { startMs: 0, stepMs: 60_000, nSteps: 76 };
+    const options: RangeFunctionOptions = {
+      rangeMs: 300_000,
+      param: new Float64Array(grid.nSteps).fill(0.5),
+      param2: new Float64Array(grid.nSteps).fill(0.3),
+    };
+    const cells = series.length * grid.nSteps;
+    const want = matrix(cells);
+    const wantCounts = { windowSamples: -1 };
+    const wantFlags = impls.reference.rangeFunction(
+      fn,
+      batch,
+      grid,
+      { ...options, counts: wantCounts },
+      want,
+    );
+    for (const [name, k] of wasmImpls()) {
+      const got = matrix(cells);
+      const counts = { windowSamples: -1 };
+      const flags = k.rangeFunction(fn, batch, grid, { ...options, counts }, got);
+      expectSameValues(got.values, want.values, `${name} ${fn} values`);
+      expectSameValues(got.mask, want.mask, `${name} ${fn} mask`);
+      expectSameValues([flags], [wantFlags], `${name} ${fn} flags`);
+      expectSameValues([counts.windowSamples], [wantCounts.windowSamples], `${name} ${fn} count`);
+      k.arena.reset();
+    }
+  });
+
   test.prop([arbBatch(4, 40), arbGrid], { numRuns: 300 })(
     'windowSamples is set by every call, not accumulated',
     (spec, grid) => {

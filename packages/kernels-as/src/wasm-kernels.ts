@@ -237,6 +237,9 @@ class Placement {
   }
 }
 
+/** Range functions over more samples than this run in batches of rows (see rangeFunction). */
+const RANGE_BATCH_SAMPLES = 1 << 15;
+
 function longestRun(offsets: Uint32Array, n: number): number {
   let longest = 0;
   for (let s = 0; s < n; s++)
@@ -323,6 +326,51 @@ export class WasmKernels implements Kernels {
     checkGrid(grid);
     checkMatrix(out, n * grid.nSteps, 'out');
     checkRangeOptions(fn, options, grid.nSteps);
+    const offsets = input.offsets;
+    const inMemory = input.ts.buffer === this.wasmArena.memory.buffer;
+    if (inMemory || (offsets[n] as number) <= RANGE_BATCH_SAMPLES) {
+      return this.rangeFunctionCall(id, input, n, grid, options, out);
+    }
+    // Rows are independent: evaluate them in batches of about RANGE_BATCH_SAMPLES samples,
+    // so that only one batch's samples are copied into the memory at a time (less memory,
+    // and the kernel reads them while they are still in cache).
+    const nSteps = grid.nSteps;
+    const counts = options.counts === undefined ? undefined : { windowSamples: 0 };
+    const batchOptions = counts === undefined ? options : { ...options, counts };
+    let flags = 0;
+    let windowSamples = 0;
+    for (let a = 0; a < n; ) {
+      const lo = offsets[a] as number;
+      let b = a + 1;
+      while (b < n && (offsets[b + 1] as number) - lo <= RANGE_BATCH_SAMPLES) b++;
+      const hi = offsets[b] as number;
+      const rebased = new Uint32Array(b - a + 1);
+      for (let r = a; r <= b; r++) rebased[r - a] = (offsets[r] as number) - lo;
+      const batch = {
+        ts: input.ts.subarray(lo, hi),
+        values: input.values.subarray(lo, hi),
+        offsets: rebased,
+      };
+      const rows = {
+        values: out.values.subarray(a * nSteps, b * nSteps),
+        mask: out.mask.subarray(a * nSteps, b * nSteps),
+      };
+      flags |= this.rangeFunctionCall(id, batch, b - a, grid, batchOptions, rows);
+      if (counts !== undefined) windowSamples += counts.windowSamples;
+      a = b;
+    }
+    if (options.counts !== undefined) options.counts.windowSamples = windowSamples;
+    return flags;
+  }
+
+  private rangeFunctionCall(
+    id: number,
+    input: SeriesBatch,
+    n: number,
+    grid: StepGrid,
+    options: RangeFunctionOptions,
+    out: StepMatrix,
+  ): number {
     const total = input.offsets[n] as number;
     const maxLen = longestRun(input.offsets, n);
     const atMs = options.atMs ?? null;
