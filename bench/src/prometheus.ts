@@ -6,7 +6,7 @@
  *
  * Run with `pnpm bench:prometheus` (it builds first; this script uses the built packages).
  * Flags: `--runs N` (timed runs per side, default 9), `--warmup N` (default 3),
- * `--warmup-ms MS` (default 1000), `--settle-ms MS` (default 30), `--only RE`
+ * `--warmup-ms MS` (default 1000), `--only RE`
  * (cases whose `name mode` matches), `--skip-memory`, `--stats VALUE` (the `stats`
  * parameter sent to Prometheus, default `1`; `all` adds per-step statistics to its
  * evaluation). `BENCH_INSTANCES` (default 416) and `BENCH_HOURS` (default 6) shrink the
@@ -68,7 +68,6 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: '9' },
     warmup: { type: 'string', default: '3' },
     'warmup-ms': { type: 'string', default: '1000' },
-    'settle-ms': { type: 'string', default: '30' },
     only: { type: 'string' },
     'skip-memory': { type: 'boolean', default: false },
     stats: { type: 'string', default: '1' },
@@ -77,9 +76,8 @@ const { values: flags } = parseArgs({
 const RUNS = Number(flags.runs);
 const WARMUP = Number(flags.warmup);
 const WARMUP_MS = Number(flags['warmup-ms']);
-const SETTLE_MS = Number(flags['settle-ms']);
-if (!(RUNS >= 1 && WARMUP >= 0 && WARMUP_MS >= 0 && SETTLE_MS >= 0)) {
-  throw new Error('--runs must be ≥ 1, --warmup, --warmup-ms and --settle-ms ≥ 0');
+if (!(RUNS >= 1 && WARMUP >= 0 && WARMUP_MS >= 0)) {
+  throw new Error('--runs must be ≥ 1, --warmup and --warmup-ms ≥ 0');
 }
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 416); // ≈ 10,000 series
 const HOURS = Number(process.env.BENCH_HOURS ?? 6);
@@ -312,20 +310,13 @@ async function main(): Promise<void> {
         await runProm(false);
         await runOurs(false);
       }
-      // Both sides share the machine: before each timed run, let the other side's
-      // background work (Go's and V8's garbage collectors, the response's freeing) finish,
-      // so that it is not timed against this side.
-      const settled = async (run: (record: boolean) => Promise<void>) => {
-        await sleep(SETTLE_MS);
-        await run(true);
-      };
       for (let k = 0; k < RUNS; k++) {
         if (k % 2 === 0) {
-          await settled(runProm);
-          await settled(runOurs);
+          await runProm(true);
+          await runOurs(true);
         } else {
-          await settled(runOurs);
-          await settled(runProm);
+          await runOurs(true);
+          await runProm(true);
         }
       }
     } catch (e) {
@@ -495,7 +486,7 @@ async function main(): Promise<void> {
     '',
     `- **Prometheus's time** is its own \`evalTotalTime\` from the query API's statistics (\`stats=${flags.stats}\`${flags.stats === 'all' ? ', which also collects per-step sample statistics during the evaluation' : '; not `all`, which would also collect per-step sample statistics during the evaluation'}): series selection, evaluation and result sorting, without parsing, the HTTP round trip and JSON encoding.`,
     "- **promql-ts's time** is `evaluate` / `evaluateRange` of the built packages in this process, from the query string to the typed result (parsing included), on one WebAssembly kernels instance.",
-    `- Each case first runs on both sides, alternating, at least ${WARMUP} times and for at least ${WARMUP_MS / 1000} s: V8 compiles a function with its optimising tier only once it has run for a while, so a query timed after a handful of runs would be timed partly in the interpreter (a server embedding the engine runs its queries warm). Prometheus, compiled ahead of time, gets the same runs. Then each side runs ${RUNS} times, alternating which side goes first, each timed run ${SETTLE_MS} ms after the previous one ended: the two share the machine's cores, and a run started at once would be timed against the other side's background work (Go's and V8's garbage collectors). The table shows medians.`,
+    `- Each case first runs on both sides, alternating, at least ${WARMUP} times and for at least ${WARMUP_MS / 1000} s: V8 compiles a function with its optimising tier only once it has run for a while, so a query timed after a handful of runs would be timed partly in the interpreter (a server embedding the engine runs its queries warm). Prometheus, compiled ahead of time, gets the same runs. Then each side runs ${RUNS} times, alternating which side goes first; the table shows medians.`,
     "- **Equal?** compares Prometheus's result with ours (`diffQueryValues` of @promql-ts/conformance: the same series, timestamps exactly, values within a relative 1e-6, NaN equal to NaN, series order ignored). A case whose results differ counts as a failure: it has no ratio and stays out of the geometric mean.",
     `- **Prometheus peak memory** is the growth of its anonymous resident memory (\`RssAnon\` of /proc/<pid>/status: Go heap, stacks, runtime) while it answers the query, sampled every 2 ms and read at the end, over the value before. Each query runs alone in a freshly started server over a copy of the backfilled block, after one \`vector(1)\` query: the Go runtime keeps freed memory for minutes, so in a server that has already run other queries the growth would depend on what ran before. It includes the encoding of the JSON response. The details also give the total RSS growth (\`VmHWM\` after resetting it through /proc/<pid>/clear_refs), which adds the pages of the mmapped block files the query touched${peakResetWorks ? '' : ' (the reset failed on this machine, so it is not shown)'}.`,
     "- **promql-ts peak memory** is the growth of V8's `used_heap_size + external_memory` during one run, after two full GCs: the largest value V8 reported just before each garbage collection during the run (`v8.GCProfiler`) or at its end (with the result still held), over the value before. The engine's pool of intermediate buffers is emptied first and keeps nothing between queries (`setPoolRetainLimit(0)`), so that the query's buffers count. The kernels' `WebAssembly.Memory` is part of V8's external memory at its committed size, but it grows by doubling and its arena zero-fills what it hands out, so pages beyond the arena's high point are never touched: the table counts the WebAssembly memory by the arena's high point instead (the details show both, and heap and external as V8 reported them at the peak). Each measured run gets a fresh kernels instance.",
@@ -544,7 +535,6 @@ async function main(): Promise<void> {
         runs: RUNS,
         warmup: WARMUP,
         warmupMs: WARMUP_MS,
-        settleMs: SETTLE_MS,
         stats: flags.stats,
         backfillMs,
         geomean: gm,
