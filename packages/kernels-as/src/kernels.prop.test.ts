@@ -145,41 +145,56 @@ function bruteWindowSamples(spec: BatchSpec, grid: StepGrid, o: RangeFunctionOpt
   return total;
 }
 
+/**
+ * Runs `fn` on the reference and on both WebAssembly builds (inputs copied in) and expects
+ * the same values, mask, flags and window-sample count; returns the reference's.
+ */
+function expectWasmLikeReference(
+  fn: RangeFunction,
+  batch: SeriesBatch,
+  grid: StepGrid,
+  options: RangeFunctionOptions,
+  cells: number,
+): { want: { values: Float64Array; mask: Uint8Array }; wantCounts: { windowSamples: number } } {
+  const want = matrix(cells);
+  const wantCounts = { windowSamples: -1 };
+  const wantFlags = impls.reference.rangeFunction(
+    fn,
+    batch,
+    grid,
+    { ...options, counts: wantCounts },
+    want,
+  );
+  for (const [name, k] of wasmImpls()) {
+    const got = matrix(cells);
+    const counts = { windowSamples: -1 };
+    const flags = k.rangeFunction(fn, batch, grid, { ...options, counts }, got);
+    expectSameValues(got.values, want.values, `${name} ${fn} values`);
+    expectSameValues(got.mask, want.mask, `${name} ${fn} mask`);
+    expectSameValues([flags], [wantFlags], `${name} ${fn} flags`);
+    expectSameValues(
+      [counts.windowSamples],
+      [wantCounts.windowSamples],
+      `${name} ${fn} windowSamples`,
+    );
+    k.arena.reset();
+  }
+  return { want, wantCounts };
+}
+
 describe('range functions', () => {
   test.prop([arbRangeCase], { numRuns: 4000 })(
     'wasm equals the reference',
     ({ fn, spec, grid, options }) => {
       const batch = toBatch(spec);
       const cells = spec.series.length * grid.nSteps;
-      const want = matrix(cells);
-      const wantCounts = { windowSamples: -1 };
-      const wantFlags = impls.reference.rangeFunction(
-        fn,
-        batch,
-        grid,
-        { ...options, counts: wantCounts },
-        want,
-      );
+      const { want, wantCounts } = expectWasmLikeReference(fn, batch, grid, options, cells);
       // The samples the windows held, staleness markers excluded.
       expectSameValues(
         [wantCounts.windowSamples],
         [bruteWindowSamples(spec, grid, options)],
         `reference ${fn} windowSamples`,
       );
-      for (const [name, k] of wasmImpls()) {
-        const got = matrix(cells);
-        const counts = { windowSamples: -1 };
-        const flags = k.rangeFunction(fn, batch, grid, { ...options, counts }, got);
-        expectSameValues(got.values, want.values, `${name} ${fn} values`);
-        expectSameValues(got.mask, want.mask, `${name} ${fn} mask`);
-        expectSameValues([flags], [wantFlags], `${name} ${fn} flags`);
-        expectSameValues(
-          [counts.windowSamples],
-          [wantCounts.windowSamples],
-          `${name} ${fn} windowSamples`,
-        );
-        k.arena.reset();
-      }
       // Zero-copy: inputs and outputs in the arena, deliberately unaligned.
       const k = impls.simd;
       const inArena = batchInArena(k, batch);
@@ -227,26 +242,7 @@ describe('range functions', () => {
       param: new Float64Array(grid.nSteps).fill(0.5),
       param2: new Float64Array(grid.nSteps).fill(0.3),
     };
-    const cells = series.length * grid.nSteps;
-    const want = matrix(cells);
-    const wantCounts = { windowSamples: -1 };
-    const wantFlags = impls.reference.rangeFunction(
-      fn,
-      batch,
-      grid,
-      { ...options, counts: wantCounts },
-      want,
-    );
-    for (const [name, k] of wasmImpls()) {
-      const got = matrix(cells);
-      const counts = { windowSamples: -1 };
-      const flags = k.rangeFunction(fn, batch, grid, { ...options, counts }, got);
-      expectSameValues(got.values, want.values, `${name} ${fn} values`);
-      expectSameValues(got.mask, want.mask, `${name} ${fn} mask`);
-      expectSameValues([flags], [wantFlags], `${name} ${fn} flags`);
-      expectSameValues([counts.windowSamples], [wantCounts.windowSamples], `${name} ${fn} count`);
-      k.arena.reset();
-    }
+    expectWasmLikeReference(fn, batch, grid, options, series.length * grid.nSteps);
   });
 
   test.prop([arbBatch(4, 40), arbGrid], { numRuns: 300 })(
