@@ -1,7 +1,7 @@
 import { isStaleNaN, referenceKernels } from '@promql-ts/kernels';
 import { isPromQLError, ParseError, parse } from '@promql-ts/parser';
 import { describe, expect, it } from 'vitest';
-import { arrayStorage, regular } from '../test/array-storage.js';
+import { arrayStorage, columnStorage, regular } from '../test/array-storage.js';
 import {
   CanceledError,
   ExecutionError,
@@ -180,6 +180,39 @@ describe('range queries', () => {
       [0, 30, 60, 90, 120, 150, 180, 210, 240].map((t) => t * S),
     );
     expect(Array.from(a!.values)).toEqual(Array(9).fill(40));
+  });
+
+  it('gives the same results over a storage that copies samples out on demand', async () => {
+    // 120 series × 400 samples: range functions read them in several batches.
+    const many = Array.from({ length: 120 }, (_, r) => ({
+      labels: { __name__: 'c_total', job: `j${r % 3}`, i: `${r}` },
+      samples: regular(
+        15 * S,
+        Array.from({ length: 400 }, (_, i) => (r % 11 === 0 && i % 97 === 5 ? null : i * (r + 1))),
+      ),
+    }));
+    const packed = arrayStorage(many);
+    const columns = columnStorage(many);
+    const range = { start: 30 * M, end: 95 * M, stepMs: 30 * S };
+    for (const q of [
+      'c_total',
+      'rate(c_total[5m])',
+      'sum by (job) (rate(c_total[5m])) / sum(rate(c_total[10m]))',
+      'max_over_time(rate(c_total[5m])[10m:1m])',
+      'avg_over_time(c_total[1h]) + on (i) group_left count_over_time(c_total[1h])',
+      'timestamp(c_total)',
+      'absent_over_time(c_total[1m])',
+    ]) {
+      const a = await evaluateRange(q, packed, range);
+      const b = await evaluateRange(q, columns, range);
+      expect(b.value, q).toEqual(a.value);
+      const { timings: _a, ...statsA } = a.stats;
+      const { timings: _b, ...statsB } = b.stats;
+      expect(statsB, q).toEqual(statsA);
+    }
+    const a = await evaluate('c_total[5m]', packed, 60 * M);
+    const b = await evaluate('c_total[5m]', columns, 60 * M);
+    expect(b.value).toEqual(a.value);
   });
 
   it('gives the same result in batches of steps', async () => {

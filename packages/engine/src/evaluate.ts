@@ -6,9 +6,10 @@
 import { initKernels, type Kernels, type SeriesBatch } from '@promql-ts/kernels';
 import { type Expr, isPromQLError, parse, print, valueType } from '@promql-ts/parser';
 import { ExecutionError, InternalError } from './errors.js';
-import { EvalContext, type LoadedSeries } from './eval/context.js';
+import { EvalContext } from './eval/context.js';
 import { evaluateNode } from './eval/evaluator.js';
 import { toQueryValue } from './eval/result.js';
+import { LoadedSeries } from './eval/series.js';
 import { labelsKey } from './labels.js';
 import { SAME_LABELSET } from './ops/checks.js';
 import { type EvaluateOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -310,7 +311,11 @@ function concatSteps(parts: readonly { grid: Grid; value: Value }[], grid: Grid)
   return out;
 }
 
-/** Reads every select of the plan and packs each result's samples. */
+/**
+ * Reads every select of the plan: labels and sample counts; the samples stay in the
+ * storage until an operator copies them (a storage without `selectColumns` returns
+ * them, and they are packed at once).
+ */
 async function loadSeries(
   plan: QueryPlan,
   storage: Storage,
@@ -319,11 +324,11 @@ async function loadSeries(
 ): Promise<{ series: Map<number, LoadedSeries>; samples: number; maxSeries: number }> {
   const results = await Promise.all(
     plan.selects.map(async (s): Promise<[SelectPlan, LoadedSeries]> => {
-      // A storage that can pack its samples itself saves an object per series and chunk.
-      if (storage.selectPacked !== undefined) {
-        const p = await storage.selectPacked(s.matchers, s.hints, buffers);
-        const batch: SeriesBatch = { ts: p.timestamps, values: p.values, offsets: p.offsets };
-        return [s, { labels: p.labels as Labels[], batch }];
+      if (storage.selectColumns !== undefined) {
+        const c = await storage.selectColumns(s.matchers, s.hints);
+        const copy = (from: number, to: number, ts: Float64Array, values: Float64Array) =>
+          c.copy(from, to, ts, values);
+        return [s, new LoadedSeries(c.labels as Labels[], c.offsets, copy)];
       }
       const found = await storage.select(s.matchers, s.hints);
       return [s, withQueryBuffers(buffers, () => pack(s, found))];
@@ -332,11 +337,11 @@ async function loadSeries(
   const series = new Map<number, LoadedSeries>();
   let samples = 0;
   let maxSeries = 0;
-  for (const [select, packed] of results) {
+  for (const [select, loaded] of results) {
     if (opts.signal?.aborted) break;
-    samples += packed.batch.offsets[packed.batch.offsets.length - 1]!;
-    series.set(select.id, packed);
-    maxSeries = Math.max(maxSeries, packed.labels.length);
+    samples += loaded.sampleCount;
+    series.set(select.id, loaded);
+    maxSeries = Math.max(maxSeries, loaded.labels.length);
   }
   return { series, samples, maxSeries };
 }
@@ -392,7 +397,11 @@ function pack(select: SelectPlan, found: readonly StorageSeries[]): LoadedSeries
     offsets[r + 1] = k;
   }
   const batch: SeriesBatch = { ts, values, offsets };
-  return { labels: order.map((i) => found[i]!.labels), batch };
+  return new LoadedSeries(
+    order.map((i) => found[i]!.labels),
+    offsets,
+    batch,
+  );
 }
 
 /** Runs up to this long are copied element by element when packing. */

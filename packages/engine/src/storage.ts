@@ -129,27 +129,26 @@ export interface MetricMetadata {
 }
 
 /**
- * The series of one read with their samples packed into one batch (see
- * {@link Storage.selectPacked}): series `i` has labels `labels[i]` and owns
- * `timestamps[offsets[i]]` up to (not including) `timestamps[offsets[i + 1]]`, and the same
- * range of `values`.
+ * The series of one read, whose samples the engine copies out when, and as far as, it
+ * needs them (see {@link Storage.selectColumns}): a range function over many series
+ * reads them a batch of series at a time, straight into the kernels' memory, rather
+ * than the whole read at once.
  */
-export interface PackedSeries {
+export interface SeriesColumns {
+  /** Labels of each series, in the storage's order. */
   readonly labels: readonly Labels[];
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
-  /** `labels.length + 1` offsets; the first is 0, the last the number of samples. */
+  /**
+   * `labels.length + 1` offsets: series `i` has `offsets[i + 1] - offsets[i]` samples in
+   * the read's range; the first is 0, the last the number of samples.
+   */
   readonly offsets: Uint32Array;
-}
-
-/**
- * Where {@link Storage.selectPacked} may put its arrays: zero-filled arrays the engine
- * takes from buffers it reuses across queries (so that a stream of queries does not keep
- * asking the system for fresh memory). They stay valid until the query ends.
- */
-export interface PackedBuffers {
-  float64(length: number): Float64Array;
-  uint32(length: number): Uint32Array;
+  /**
+   * Writes the samples of series `from` up to (not including) `to`, series after series,
+   * into `timestamps` and `values` from index 0: exactly `offsets[to] - offsets[from]`
+   * of them, each series' in increasing time order, staleness markers bit for bit. Stays
+   * callable until the query ends.
+   */
+  copy(from: number, to: number, timestamps: Float64Array, values: Float64Array): void;
 }
 
 /** A value that may be returned directly or through a Promise. */
@@ -167,16 +166,12 @@ export interface Storage {
   select(matchers: readonly Matcher[], hints: SelectHints): MaybePromise<readonly StorageSeries[]>;
 
   /**
-   * Optional, for speed: what `select` returns, with exactly the samples in
-   * `[hints.startMs, hints.endMs]` packed into one batch (no object per series or chunk).
-   * The engine uses it when present; an adapter that holds its samples in memory can fill
-   * the batch straight from them.
+   * Optional, for speed and memory: what `select` returns, as columns the engine copies
+   * out of the storage on demand (no object per series or chunk, and no copy of every
+   * sample at once). The engine uses it when present; an adapter that holds its samples
+   * in memory can copy them straight from there.
    */
-  selectPacked?(
-    matchers: readonly Matcher[],
-    hints: SelectHints,
-    buffers?: PackedBuffers,
-  ): MaybePromise<PackedSeries>;
+  selectColumns?(matchers: readonly Matcher[], hints: SelectHints): MaybePromise<SeriesColumns>;
 
   /**
    * Sorted, unique label names of the series that match all `matchers` (all series when

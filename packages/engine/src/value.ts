@@ -4,8 +4,9 @@
  * presence mask; a scalar is one value per step; a range vector keeps raw samples for the
  * range functions that consume it.
  */
-import type { SeriesBatch } from '@promql-ts/kernels';
+import type { SeriesBatch, SeriesSource } from '@promql-ts/kernels';
 import { ExecutionError } from './errors.js';
+import type { LoadedSeries } from './eval/series.js';
 import { compareLabels, labelsKey } from './labels.js';
 import { f64, i32, u8 } from './pool.js';
 import type { Labels } from './storage.js';
@@ -81,8 +82,24 @@ export interface RangeWindow {
 export interface RangeVectors {
   readonly kind: 'range';
   readonly labels: Labels[];
+  /** The samples of every row, packed (for a selector's rows, on first use). */
   readonly batch: SeriesBatch;
+  /** For a range selector: its read, which can also hand out its samples batch by batch. */
+  readonly source?: LoadedSeries;
   readonly window: RangeWindow;
+}
+
+/**
+ * The samples of a range value as a kernel takes them: a selector's rows straight from
+ * the storage, a batch of them at a time, unless they are packed already.
+ */
+export function rangeInput(v: RangeVectors): SeriesBatch | SeriesSource {
+  return v.source !== undefined && !v.source.isPacked ? v.source : v.batch;
+}
+
+/** The samples a range value holds. */
+export function rangeSampleCount(v: RangeVectors): number {
+  return v.source?.sampleCount ?? v.batch.offsets[v.batch.offsets.length - 1] ?? 0;
 }
 
 /** Any evaluated value. */

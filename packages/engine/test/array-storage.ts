@@ -3,7 +3,15 @@
  * `@promql-ts/storage-mem`, which depends on this package).
  */
 import { compareLabels, labelsFrom } from '../src/labels.js';
-import type { Labels, Matcher, Storage, StorageSeries, TimeRange } from '../src/storage.js';
+import type {
+  Labels,
+  Matcher,
+  SelectHints,
+  SeriesColumns,
+  Storage,
+  StorageSeries,
+  TimeRange,
+} from '../src/storage.js';
 
 /**
  * One series: labels and samples `[ms, value]`, `'stale'` for a staleness marker (a
@@ -79,4 +87,38 @@ export function regular(stepMs: number, values: readonly (number | null)[]): [nu
     if (v !== null) out.push([i * stepMs, v]);
   });
   return out;
+}
+
+/**
+ * {@link arrayStorage} that also answers `selectColumns`, as a storage holding its
+ * samples in memory does: the engine then copies samples out on demand.
+ */
+export function columnStorage(series: readonly TestSeries[]): Storage & { selects: number } {
+  const storage = arrayStorage(series);
+  return Object.assign(storage, {
+    selectColumns(matchers: readonly Matcher[], hints: SelectHints): SeriesColumns {
+      const found = storage.select(matchers, hints) as StorageSeries[];
+      const parts = found.map((s) => {
+        const { timestamps, values } = s.chunks[0]!;
+        const lo = timestamps.findIndex((t) => t >= hints.startMs);
+        let hi = timestamps.findIndex((t) => t > hints.endMs);
+        if (hi < 0) hi = timestamps.length;
+        return { ts: timestamps.subarray(lo, hi), values: values.subarray(lo, hi) };
+      });
+      const offsets = new Uint32Array(found.length + 1);
+      parts.forEach((p, i) => {
+        offsets[i + 1] = offsets[i]! + p.ts.length;
+      });
+      return {
+        labels: found.map((s) => s.labels),
+        offsets,
+        copy(from, to, ts, values) {
+          for (let i = from; i < to; i++) {
+            ts.set(parts[i]!.ts, offsets[i]! - offsets[from]!);
+            values.set(parts[i]!.values, offsets[i]! - offsets[from]!);
+          }
+        },
+      };
+    },
+  });
 }

@@ -36,6 +36,7 @@ export type {
   RangeFunctionOptions,
   RangeModifier,
   SeriesBatch,
+  SeriesSource,
   StepGrid,
   StepMatrix,
 } from './types.js';

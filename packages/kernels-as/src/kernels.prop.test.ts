@@ -27,6 +27,7 @@ import {
   type RangeFunction,
   type RangeFunctionOptions,
   type SeriesBatch,
+  type SeriesSource,
   type StepGrid,
 } from './index.js';
 
@@ -146,7 +147,8 @@ function bruteWindowSamples(spec: BatchSpec, grid: StepGrid, o: RangeFunctionOpt
 }
 
 /**
- * Runs `fn` on the reference and on both WebAssembly builds (inputs copied in) and expects
+ * Runs `fn` on the reference and on both WebAssembly builds (given the batch, copied in,
+ * and a source of the same samples, written in batch by batch) and expects
  * the same values, mask, flags and window-sample count; returns the reference's.
  */
 function expectWasmLikeReference(
@@ -165,21 +167,37 @@ function expectWasmLikeReference(
     { ...options, counts: wantCounts },
     want,
   );
+  const inputs = [
+    ['batch', batch],
+    ['source', asSource(batch)],
+  ] as const;
   for (const [name, k] of wasmImpls()) {
-    const got = matrix(cells);
-    const counts = { windowSamples: -1 };
-    const flags = k.rangeFunction(fn, batch, grid, { ...options, counts }, got);
-    expectSameValues(got.values, want.values, `${name} ${fn} values`);
-    expectSameValues(got.mask, want.mask, `${name} ${fn} mask`);
-    expectSameValues([flags], [wantFlags], `${name} ${fn} flags`);
-    expectSameValues(
-      [counts.windowSamples],
-      [wantCounts.windowSamples],
-      `${name} ${fn} windowSamples`,
-    );
-    k.arena.reset();
+    for (const [form, input] of inputs) {
+      const got = matrix(cells);
+      const counts = { windowSamples: -1 };
+      const flags = k.rangeFunction(fn, input, grid, { ...options, counts }, got);
+      const what = `${name} ${fn} (${form})`;
+      expectSameValues(got.values, want.values, `${what} values`);
+      expectSameValues(got.mask, want.mask, `${what} mask`);
+      expectSameValues([flags], [wantFlags], `${what} flags`);
+      expectSameValues([counts.windowSamples], [wantCounts.windowSamples], `${what} count`);
+      k.arena.reset();
+    }
   }
   return { want, wantCounts };
+}
+
+/** The batch as a source that copies its samples out on request. */
+function asSource(b: SeriesBatch): SeriesSource {
+  return {
+    offsets: b.offsets,
+    copy(from, to, ts, values) {
+      const lo = b.offsets[from] as number;
+      const hi = b.offsets[to] as number;
+      ts.set(b.ts.subarray(lo, hi));
+      values.set(b.values.subarray(lo, hi));
+    },
+  };
 }
 
 describe('range functions', () => {

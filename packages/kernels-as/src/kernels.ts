@@ -11,6 +11,7 @@ import type {
   RangeFunction,
   RangeFunctionOptions,
   SeriesBatch,
+  SeriesSource,
   StepGrid,
   StepMatrix,
 } from './types.js';
@@ -61,10 +62,12 @@ export interface Kernels {
    * is N × nSteps. Returns `KernelFlags` bits. With `options.counts`, also sets
    * `counts.windowSamples` to the samples in all the windows (series × steps) it
    * evaluated: Prometheus's totalQueryableSamples for the call, at no extra pass.
+   * `input` may be a {@link SeriesSource}: its samples are then copied in a batch of
+   * series at a time.
    */
   rangeFunction(
     fn: RangeFunction,
-    input: SeriesBatch,
+    input: SeriesBatch | SeriesSource,
     grid: StepGrid,
     options: RangeFunctionOptions,
     out: StepMatrix,

@@ -28,6 +28,7 @@ import type {
   RangeFunction,
   RangeFunctionOptions,
   SeriesBatch,
+  SeriesSource,
   StepGrid,
   StepMatrix,
 } from './types.js';
@@ -40,6 +41,8 @@ import {
   checkRangeOptions,
   checkSeries,
   durationSeconds,
+  isSource,
+  packSource,
 } from './validate.js';
 
 // ===== Shared numerics =====
@@ -1286,12 +1289,12 @@ class ReferenceKernels implements Kernels {
 
   rangeFunction(
     fn: RangeFunction,
-    input: SeriesBatch,
+    input: SeriesBatch | SeriesSource,
     grid: StepGrid,
     options: RangeFunctionOptions,
     out: StepMatrix,
   ): number {
-    return rangeFunction(fn, input, grid, options, out);
+    return rangeFunction(fn, isSource(input) ? packSource(input) : input, grid, options, out);
   }
 
   aggregate(

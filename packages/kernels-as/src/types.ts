@@ -17,6 +17,21 @@ export interface SeriesBatch {
 }
 
 /**
+ * Series whose samples are copied in only when a kernel needs them, batch by batch (from
+ * a storage's chunks straight into the kernels' memory, with no whole copy in between).
+ */
+export interface SeriesSource {
+  /** N + 1 offsets, as in {@link SeriesBatch}: series `i` has `offsets[i + 1] - offsets[i]` samples. */
+  readonly offsets: Uint32Array;
+  /**
+   * Writes the samples of series `from` up to (not including) `to` into `ts` and `values`
+   * from index 0: exactly `offsets[to] - offsets[from]` of them, each series' in
+   * increasing time order, staleness markers bit for bit.
+   */
+  copy(from: number, to: number, ts: Float64Array, values: Float64Array): void;
+}
+
+/**
  * The evaluation steps of a query: `startMs + i * stepMs` for `i < nSteps`. `stepMs`
  * may be 0, making every step the same instant.
  */

@@ -8,6 +8,7 @@ import type {
   RangeFunction,
   RangeFunctionOptions,
   SeriesBatch,
+  SeriesSource,
   StepGrid,
   StepMatrix,
 } from './types.js';
@@ -18,7 +19,16 @@ function fail(message: string): never {
 
 /** Checks a series batch and returns its series count. */
 export function checkSeries(input: SeriesBatch): number {
-  const { offsets, ts, values } = input;
+  const n = checkOffsets(input.offsets);
+  const total = input.offsets[n] as number;
+  if (input.ts.length < total || input.values.length < total) {
+    fail(`ts and values must hold ${total} samples`);
+  }
+  return n;
+}
+
+/** Checks the offsets of a batch or source (0 first, never decreasing); returns N. */
+export function checkOffsets(offsets: Uint32Array): number {
   if (offsets.length < 1) fail('offsets must hold N + 1 entries');
   const n = offsets.length - 1;
   let prev = offsets[0] as number;
@@ -28,8 +38,22 @@ export function checkSeries(input: SeriesBatch): number {
     if (o < prev) fail('offsets must not decrease');
     prev = o;
   }
-  if (ts.length < prev || values.length < prev) fail(`ts and values must hold ${prev} samples`);
   return n;
+}
+
+/** A source's samples packed into one batch (for the kernels that take whole batches). */
+export function packSource(input: SeriesSource): SeriesBatch {
+  const n = checkOffsets(input.offsets);
+  const total = input.offsets[n] as number;
+  const ts = new Float64Array(total);
+  const values = new Float64Array(total);
+  input.copy(0, n, ts, values);
+  return { ts, values, offsets: input.offsets };
+}
+
+/** Whether a range function's input is a source rather than a batch. */
+export function isSource(input: SeriesBatch | SeriesSource): input is SeriesSource {
+  return !('ts' in input);
 }
 
 /** Checks a step grid. */

@@ -26,6 +26,7 @@ import type {
   RangeFunction,
   RangeFunctionOptions,
   SeriesBatch,
+  SeriesSource,
   StepGrid,
   StepMatrix,
 } from './types.js';
@@ -35,9 +36,11 @@ import {
   checkHistograms,
   checkLength,
   checkMatrix,
+  checkOffsets,
   checkRangeOptions,
   checkSeries,
   durationSeconds,
+  isSource,
 } from './validate.js';
 
 /** The module's exports (see assembly/index.ts). Pointers and lengths are numbers. */
@@ -315,25 +318,31 @@ export class WasmKernels implements Kernels {
 
   rangeFunction(
     fn: RangeFunction,
-    input: SeriesBatch,
+    input: SeriesBatch | SeriesSource,
     grid: StepGrid,
     options: RangeFunctionOptions,
     out: StepMatrix,
   ): number {
     const id = RANGE_FUNCTION_IDS[fn];
     if (id === undefined) throw new RangeError(`kernels: unknown range function ${fn}`);
-    const n = checkSeries(input);
+    const source = isSource(input) ? input : null;
+    const batch = isSource(input) ? null : input;
+    const n = batch !== null ? checkSeries(batch) : checkOffsets(input.offsets);
     checkGrid(grid);
     checkMatrix(out, n * grid.nSteps, 'out');
     checkRangeOptions(fn, options, grid.nSteps);
     const offsets = input.offsets;
-    const inMemory = input.ts.buffer === this.wasmArena.memory.buffer;
-    if (inMemory || (offsets[n] as number) <= RANGE_BATCH_SAMPLES) {
-      return this.rangeFunctionCall(id, input, n, grid, options, out);
+    if (
+      batch !== null &&
+      (batch.ts.buffer === this.wasmArena.memory.buffer ||
+        (offsets[n] as number) <= RANGE_BATCH_SAMPLES)
+    ) {
+      return this.rangeFunctionCall(id, batch, n, grid, options, out);
     }
     // Rows are independent: evaluate them in batches of about RANGE_BATCH_SAMPLES samples,
-    // so that only one batch's samples are copied into the memory at a time (less memory,
-    // and the kernel reads them while they are still in cache).
+    // so that only one batch's samples are in the memory at a time (less memory, and the
+    // kernel reads them while they are still in cache). A source writes each batch
+    // straight into the memory; a batch's part is copied in.
     const nSteps = grid.nSteps;
     const counts = options.counts === undefined ? undefined : { windowSamples: 0 };
     const batchOptions = counts === undefined ? options : { ...options, counts };
@@ -344,18 +353,38 @@ export class WasmKernels implements Kernels {
       let b = a + 1;
       while (b < n && (offsets[b + 1] as number) - lo <= RANGE_BATCH_SAMPLES) b++;
       const hi = offsets[b] as number;
-      const rebased = new Uint32Array(b - a + 1);
-      for (let r = a; r <= b; r++) rebased[r - a] = (offsets[r] as number) - lo;
-      const batch = {
-        ts: input.ts.subarray(lo, hi),
-        values: input.values.subarray(lo, hi),
-        offsets: rebased,
-      };
       const rows = {
         values: out.values.subarray(a * nSteps, b * nSteps),
         mask: out.mask.subarray(a * nSteps, b * nSteps),
       };
-      flags |= this.rangeFunctionCall(id, batch, b - a, grid, batchOptions, rows);
+      const mark = this.wasmArena.mark();
+      try {
+        let part: SeriesBatch;
+        if (source !== null) {
+          // Allocate first (growing the memory detaches views), then view and fill.
+          const tsPtr = this.wasmArena.alloc((hi - lo) * 8);
+          const valuesPtr = this.wasmArena.alloc((hi - lo) * 8);
+          const offsetsPtr = this.wasmArena.alloc((b - a + 1) * 4);
+          const memory = this.wasmArena.memory.buffer;
+          part = {
+            ts: new Float64Array(memory, tsPtr, hi - lo),
+            values: new Float64Array(memory, valuesPtr, hi - lo),
+            offsets: new Uint32Array(memory, offsetsPtr, b - a + 1),
+          };
+          source.copy(a, b, part.ts, part.values);
+        } else {
+          part = {
+            ts: (batch as SeriesBatch).ts.subarray(lo, hi),
+            values: (batch as SeriesBatch).values.subarray(lo, hi),
+            offsets: new Uint32Array(b - a + 1),
+          };
+        }
+        const partOffsets = part.offsets as Uint32Array;
+        for (let r = a; r <= b; r++) partOffsets[r - a] = (offsets[r] as number) - lo;
+        flags |= this.rangeFunctionCall(id, part, b - a, grid, batchOptions, rows);
+      } finally {
+        this.wasmArena.release(mark);
+      }
       if (counts !== undefined) windowSamples += counts.windowSamples;
       a = b;
     }

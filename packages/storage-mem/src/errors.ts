@@ -7,7 +7,12 @@
 const BRAND = Symbol.for('promql-ts/storage-mem/error');
 
 /** The codes of {@link StorageError}s. */
-export type StorageErrorCode = 'invalid_labels' | 'invalid_argument' | 'parse';
+export type StorageErrorCode =
+  | 'invalid_labels'
+  | 'invalid_argument'
+  | 'parse'
+  /** Samples a query had counted were deleted before it copied them. */
+  | 'changed';
 
 /** Base class of every error this package throws on purpose. */
 export class StorageError extends Error {

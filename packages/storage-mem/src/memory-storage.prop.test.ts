@@ -204,18 +204,27 @@ describe('MemoryStorage: what is read equals what was written', () => {
         if (samples.length > 0) want.set(key, samples);
       }
       expect(got).toEqual(want);
-      // The packed read holds exactly the same samples (bit for bit), in one batch.
-      const packed = storage.selectPacked([], hints(start, end));
-      const gotPacked = new Map<string, [number, bigint][]>();
-      packed.labels.forEach((ls, i) => {
-        const samples: [number, bigint][] = [];
-        for (let k = packed.offsets[i]!; k < packed.offsets[i + 1]!; k++) {
-          samples.push([packed.timestamps[k]!, bitsOf(packed.values, k)]);
-        }
-        gotPacked.set(keyOf(ls), samples);
-      });
-      expect(packed.offsets[packed.labels.length]).toBe(packed.timestamps.length);
-      expect(gotPacked).toEqual(want);
+      // The column read holds exactly the same samples (bit for bit), whether copied out
+      // at once or in two parts split at any series.
+      const columns = storage.selectColumns([], hints(start, end));
+      const n = columns.labels.length;
+      const total = columns.offsets[n]!;
+      for (const split of new Set([0, n >> 1, n])) {
+        const ts = new Float64Array(total);
+        const vs = new Float64Array(total);
+        const at = columns.offsets[split]!;
+        columns.copy(0, split, ts.subarray(0, at), vs.subarray(0, at));
+        columns.copy(split, n, ts.subarray(at), vs.subarray(at));
+        const gotColumns = new Map<string, [number, bigint][]>();
+        columns.labels.forEach((ls, i) => {
+          const samples: [number, bigint][] = [];
+          for (let k = columns.offsets[i]!; k < columns.offsets[i + 1]!; k++) {
+            samples.push([ts[k]!, bitsOf(vs, k)]);
+          }
+          gotColumns.set(keyOf(ls), samples);
+        });
+        expect(gotColumns).toEqual(want);
+      }
     }
     let total = 0;
     for (const s of model.series.values()) total += s.samples.size;

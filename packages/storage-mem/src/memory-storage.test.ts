@@ -423,6 +423,32 @@ describe('MemoryStorage retention', () => {
   });
 });
 
+describe('MemoryStorage column reads', () => {
+  it('copies exactly the counted samples, even after more arrived in the range', () => {
+    const s = new MemoryStorage({ chunkRangeMs: 100, outOfOrder: 'accept' });
+    s.addSeries({ __name__: 'a' }, [10, 30, 50], [1, 3, 5]);
+    s.addSeries({ __name__: 'b' }, [20, 40], [2, 4]);
+    const columns = s.selectColumns([], hints(0, 45));
+    expect(Array.from(columns.offsets)).toEqual([0, 2, 4]);
+    s.append({ __name__: 'a' }, 5, 0.5); // out of order, inside the range
+    const ts = new Float64Array(4);
+    const vs = new Float64Array(4);
+    columns.copy(0, 2, ts, vs);
+    expect(Array.from(ts)).toEqual([5, 10, 20, 40]);
+    expect(Array.from(vs)).toEqual([0.5, 1, 2, 4]);
+  });
+
+  it('fails with a typed error when counted samples were deleted before the copy', () => {
+    const s = new MemoryStorage({ chunkRangeMs: 100 });
+    s.addSeries({ __name__: 'a' }, [10, 30, 50], [1, 3, 5]);
+    const columns = s.selectColumns([], hints(0, 100));
+    s.deleteBefore(40);
+    expect(() => columns.copy(0, 1, new Float64Array(3), new Float64Array(3))).toThrow(
+      expect.objectContaining({ name: 'StorageError', code: 'changed' }),
+    );
+  });
+});
+
 describe('FloatChunk contract', () => {
   it('chunks are ordered, non-overlapping, equal-length pairs', () => {
     const s = new MemoryStorage({ chunkRangeMs: 7 });

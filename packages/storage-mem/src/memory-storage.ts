@@ -10,9 +10,8 @@ import type {
   Labels,
   Matcher,
   MetricMetadata,
-  PackedBuffers,
-  PackedSeries,
   SelectHints,
+  SeriesColumns,
   Storage,
   StorageSeries,
   TimeRange,
@@ -364,41 +363,48 @@ export class MemoryStorage implements Storage {
   }
 
   /**
-   * See `Storage.selectPacked`: the series of `select` with exactly their samples in
-   * `[hints.startMs, hints.endMs]`, copied straight from the chunks into one batch.
+   * See `Storage.selectColumns`: the series of `select`, with the number of their samples
+   * in `[hints.startMs, hints.endMs]`; `copy` copies those samples straight from the
+   * chunks. A series that gains samples in the range after the call still gives exactly
+   * the counted number (its first ones).
    */
-  selectPacked(
-    matchers: readonly Matcher[],
-    hints: SelectHints,
-    buffers?: PackedBuffers,
-  ): PackedSeries {
+  selectColumns(matchers: readonly Matcher[], hints: SelectHints): SeriesColumns {
     const ids = this.#postingsFor(matchers);
     const start = hints.startMs;
     const end = hints.endMs;
     const limit = hints.limit !== undefined && hints.limit > 0 ? hints.limit : Infinity;
     const picked: MemSeries[] = [];
     const counts: number[] = [];
-    let total = 0;
     for (let i = 0; i < ids.length && picked.length < limit; i++) {
       const s = this.#series[ids[i]!]!;
       const n = s.countIn(start, end);
       if (n === 0) continue;
       picked.push(s);
       counts.push(n);
-      total += n;
     }
-    const timestamps = buffers?.float64(total) ?? new Float64Array(total);
-    const values = buffers?.float64(total) ?? new Float64Array(total);
-    const offsets = buffers?.uint32(picked.length + 1) ?? new Uint32Array(picked.length + 1);
+    const offsets = new Uint32Array(picked.length + 1);
     const labels: Labels[] = new Array(picked.length);
-    let k = 0;
     for (let i = 0; i < picked.length; i++) {
-      const s = picked[i]!;
-      labels[i] = s.labels;
-      k = s.copyIn(start, end, timestamps, values, k);
-      offsets[i + 1] = k;
+      labels[i] = picked[i]!.labels;
+      offsets[i + 1] = offsets[i]! + counts[i]!;
     }
-    return { labels, timestamps, values, offsets };
+    return {
+      labels,
+      offsets,
+      copy(from, to, timestamps, values) {
+        const base = offsets[from]!;
+        for (let i = from; i < to; i++) {
+          const at = offsets[i]! - base;
+          const n = offsets[i + 1]! - offsets[i]!;
+          if (picked[i]!.copyIn(start, end, timestamps, values, at, n) !== at + n) {
+            throw new StorageError(
+              'changed',
+              `series ${JSON.stringify(Object.fromEntries(labels[i]!.map((l) => [l.name, l.value])))} lost samples while a query read it`,
+            );
+          }
+        }
+      },
+    };
   }
 
   /** See `Storage.labelNames`. */

@@ -431,28 +431,39 @@ export class MemSeries {
   }
 
   /**
-   * Copies the samples in `[start, end]` into `ts`/`vs` from index `at` (which must have
-   * room for {@link countIn} of them); returns the index after the last one written.
+   * Copies the samples in `[start, end]`, at most `max` of them (the first ones), into
+   * `ts`/`vs` from index `at` (which must have room for {@link countIn} of them, or
+   * `max`); returns the index after the last one written.
    */
-  copyIn(start: number, end: number, ts: Float64Array, vs: Float64Array, at: number): number {
+  copyIn(
+    start: number,
+    end: number,
+    ts: Float64Array,
+    vs: Float64Array,
+    at: number,
+    max = Number.POSITIVE_INFINITY,
+  ): number {
     let k = at;
+    const limit = at + max;
     const chunks = this.chunks;
     const nc = chunks.length;
-    for (let i = this.#firstChunkFor(start); i < nc; i++) {
+    for (let i = this.#firstChunkFor(start); i < nc && k < limit; i++) {
       const c = chunks[i]!;
       const cts = c.timestamps;
       const len = cts.length;
       if (cts[0]! > end) return k;
       const lo = cts[0]! >= start ? 0 : lowerBound(cts, 0, len, start);
       const hi = cts[len - 1]! <= end ? len : upperBound(cts, lo, len, end);
-      if (lo < hi) k = copySamples(cts, c.values, lo, hi, ts, vs, k);
+      if (lo < hi) k = copySamples(cts, c.values, lo, Math.min(hi, lo + limit - k), ts, vs, k);
     }
     const buf = this.head;
     const len = this.headLen;
-    if (buf !== null && len > 0 && buf[0]! <= end && buf[len - 1]! >= start) {
+    if (k < limit && buf !== null && len > 0 && buf[0]! <= end && buf[len - 1]! >= start) {
       const lo = buf[0]! >= start ? 0 : lowerBound(buf, 0, len, start);
       const hi = buf[len - 1]! <= end ? len : upperBound(buf, lo, len, end);
-      if (lo < hi) k = copySamples(buf, buf, lo, hi, ts, vs, k, buf.length >> 1);
+      if (lo < hi) {
+        k = copySamples(buf, buf, lo, Math.min(hi, lo + limit - k), ts, vs, k, buf.length >> 1);
+      }
     }
     return k;
   }

@@ -2,19 +2,13 @@
  * The state of one query while it runs: its options, kernels, the series every selector
  * read, its warnings and infos, sample accounting against `maxSamples`, and the deadline.
  */
-import type { Kernels, SeriesBatch } from '@promql-ts/kernels';
+import type { Kernels } from '@promql-ts/kernels';
 import { Annotations } from '../annotations.js';
 import { CanceledError, LimitError, TimeoutError, TOO_MANY_SAMPLES } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import type { SelectPlan } from '../plan/nodes.js';
-import type { Labels } from '../storage.js';
 import type { Grid } from '../value.js';
-
-/** The series one storage read returned (in its order), samples concatenated. */
-export interface LoadedSeries {
-  readonly labels: Labels[];
-  readonly batch: SeriesBatch;
-}
+import type { LoadedSeries } from './series.js';
 
 /** One running query. */
 export class EvalContext {

@@ -30,6 +30,7 @@ import {
   countPoints,
   type Grid,
   type RangeVectors,
+  rangeSampleCount,
   type StepScalars,
   type StepVectors,
   type Value,
@@ -53,7 +54,7 @@ export function sampleCount(v: Value): number {
     case 'scalar':
       return v.values.length;
     case 'range':
-      return v.batch.offsets[v.batch.offsets.length - 1] ?? 0;
+      return rangeSampleCount(v);
     case 'string':
       return 0;
   }

@@ -13,7 +13,8 @@
 import { isStaleNaN } from '@promql-ts/kernels';
 import type { LabelMatcher } from '@promql-ts/parser';
 import { ExecutionError } from '../errors.js';
-import type { EvalContext, LoadedSeries } from '../eval/context.js';
+import type { EvalContext } from '../eval/context.js';
+import type { LoadedSeries } from '../eval/series.js';
 import {
   getLabel,
   keepLabels,

@@ -16,6 +16,7 @@ import {
   type Grid,
   kernelGrid,
   type RangeVectors,
+  rangeInput,
   type StepScalars,
   type StepVectors,
   type Value,
@@ -110,7 +111,7 @@ export function evalRangeFunction(
     const counts = { windowSamples: 0 };
     const flags = ctx.kernels.rangeFunction(
       fn,
-      input.batch,
+      rangeInput(input),
       kernelGrid(grid),
       {
         rangeMs: window.rangeMs,
@@ -278,7 +279,7 @@ function absentOverTime(
     const sampleCounts = { windowSamples: 0 };
     ctx.kernels.rangeFunction(
       'count_over_time',
-      input.batch,
+      rangeInput(input),
       kernelGrid(grid),
       {
         rangeMs: window.rangeMs,

@@ -135,14 +135,20 @@ function smoothedSelect(
  * the series' output).
  */
 export function lastWindowSamples(v: RangeVectors, grid: Grid, leftOpen: boolean): number {
-  const { ts, values, offsets } = v.batch;
-  const n = offsets.length - 1;
+  const n = v.labels.length;
   if (n <= 0 || grid.nSteps === 0) return 0;
+  const { ts, values } =
+    v.source !== undefined
+      ? v.source.row(n - 1)
+      : {
+          ts: v.batch.ts.subarray(v.batch.offsets[n - 1], v.batch.offsets[n]),
+          values: v.batch.values.subarray(v.batch.offsets[n - 1], v.batch.offsets[n]),
+        };
   const { rangeMs, offsetMs, atMs } = v.window;
   const end = (atMs ?? grid.startMs + (grid.nSteps - 1) * grid.stepMs) - offsetMs;
   const start = end - rangeMs;
   let count = 0;
-  for (let i = offsets[n - 1]!; i < offsets[n]!; i++) {
+  for (let i = 0; i < ts.length; i++) {
     const t = ts[i]!;
     if (t > end) break;
     if ((leftOpen ? t > start : t >= start) && !isStaleNaN(values[i]!)) count++;
@@ -156,7 +162,10 @@ export function evalRangeSelector(ctx: EvalContext, plan: RangeSelectorPlan): Ra
   return {
     kind: 'range',
     labels: series.labels,
-    batch: series.batch,
+    get batch() {
+      return series.batch;
+    },
+    source: series,
     window: {
       rangeMs: plan.rangeMs,
       offsetMs: plan.offsetMs,
