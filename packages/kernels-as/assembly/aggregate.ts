@@ -210,14 +210,59 @@ export function aggregate(
       outMask,
     );
   }
+  aggregate_begin(op, nGroups, nSteps, scratchPtr, outMask);
+  aggregate_fold(
+    op,
+    valsPtr,
+    maskPtr,
+    groupsPtr,
+    nSeries,
+    nGroups,
+    nSteps,
+    scratchPtr,
+    outVals,
+    outMask,
+  );
+  aggregate_end(op, nGroups, nSteps, scratchPtr, outVals, outMask);
+  return 0;
+}
+
+/**
+ * Streaming aggregation (every op but quantile): aggregate_begin clears the groups' state
+ * (outVals/outMask and 25 × nGroups × nSteps bytes of scratch), aggregate_fold folds rows
+ * into it (called for consecutive batches of rows, it gives the result of one call over
+ * all of them: rows fold in order), aggregate_end turns the state into the result.
+ */
+export function aggregate_begin(
+  op: i32,
+  nGroups: i32,
+  nSteps: i32,
+  scratchPtr: usize,
+  outMask: usize,
+): void {
+  const cells = nGroups * nSteps;
+  memory.fill(outMask, 0, <usize>cells);
+  if (op === AGG_AVG) memory.fill(scratchPtr + <usize>cells * 24, 0, <usize>cells);
+}
+
+/** See aggregate_begin. */
+export function aggregate_fold(
+  op: i32,
+  valsPtr: usize,
+  maskPtr: usize,
+  groupsPtr: usize,
+  nSeries: i32,
+  nGroups: i32,
+  nSteps: i32,
+  scratchPtr: usize,
+  outVals: usize,
+  outMask: usize,
+): void {
   const cells = nGroups * nSteps;
   const cPtr = scratchPtr; // Kahan compensation
   const meanPtr = scratchPtr + ((<usize>cells) << 3);
   const countPtr = scratchPtr + ((<usize>cells) << 4);
   const incrPtr = scratchPtr + <usize>cells * 24; // switched to incremental mean
-  memory.fill(outMask, 0, <usize>cells);
-  if (op === AGG_AVG) memory.fill(incrPtr, 0, <usize>cells);
-
   const simd =
     ASC_FEATURE_SIMD &&
     (op === AGG_SUM || op === AGG_MIN || op === AGG_MAX || op === AGG_COUNT || op === AGG_GROUP);
@@ -256,7 +301,22 @@ export function aggregate(
       );
     }
   }
+}
 
+/** See aggregate_begin. */
+export function aggregate_end(
+  op: i32,
+  nGroups: i32,
+  nSteps: i32,
+  scratchPtr: usize,
+  outVals: usize,
+  outMask: usize,
+): void {
+  const cells = nGroups * nSteps;
+  const cPtr = scratchPtr;
+  const meanPtr = scratchPtr + ((<usize>cells) << 3);
+  const countPtr = scratchPtr + ((<usize>cells) << 4);
+  const incrPtr = scratchPtr + <usize>cells * 24;
   for (let o = 0; o < cells; o++) {
     if (ldb(outMask, o) === 0) {
       stf(outVals, o, 0);
@@ -282,7 +342,6 @@ export function aggregate(
         break;
     }
   }
-  return 0;
 }
 
 function quantileAggregate(

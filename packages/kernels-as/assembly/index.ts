@@ -2,7 +2,7 @@
 // imported memory, which the TypeScript side owns; nothing here allocates, and the
 // module imports nothing but that memory.
 
-export { aggregate } from './aggregate';
+export { aggregate, aggregate_begin, aggregate_end, aggregate_fold } from './aggregate';
 export { binary_op } from './binary';
 export { histogram_fraction, histogram_quantile } from './histogram';
 export { range_eval, range_window_samples } from './range';

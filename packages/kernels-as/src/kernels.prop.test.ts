@@ -19,6 +19,7 @@ import {
 } from '../test/support.js';
 import {
   AGGREGATE_OPS,
+  type AggregateOp,
   BINARY_OPS,
   type ClassicHistograms,
   type Kernels,
@@ -200,6 +201,40 @@ function asSource(b: SeriesBatch): SeriesSource {
   };
 }
 
+/**
+ * 150 series × 300 samples (counters with resets, some staleness markers, every seventh
+ * series empty): more than one batch of the WebAssembly kernels.
+ */
+function largeCase(seed: number): {
+  batch: SeriesBatch;
+  grid: StepGrid;
+  options: RangeFunctionOptions;
+} {
+  let x = seed;
+  const rand = () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x / 2 ** 32;
+  };
+  const series = Array.from({ length: 150 }, (_, r) => {
+    const len = r % 7 === 0 ? 0 : 300;
+    const ts = Array.from({ length: len }, (_, i) => i * 15_000 + Math.floor(rand() * 5000));
+    let v = 0;
+    const values = ts.map((): number | typeof STALE => {
+      if (rand() < 0.01) return STALE;
+      v = rand() < 0.02 ? 0 : v + rand() * 10;
+      return v;
+    });
+    return { ts, values };
+  });
+  const grid: StepGrid = { startMs: 0, stepMs: 60_000, nSteps: 76 };
+  const options: RangeFunctionOptions = {
+    rangeMs: 300_000,
+    param: new Float64Array(grid.nSteps).fill(0.5),
+    param2: new Float64Array(grid.nSteps).fill(0.3),
+  };
+  return { batch: toBatch({ series }), grid, options };
+}
+
 describe('range functions', () => {
   test.prop([arbRangeCase], { numRuns: 4000 })(
     'wasm equals the reference',
@@ -236,31 +271,8 @@ describe('range functions', () => {
   test.prop([fc.integer({ min: 1, max: 2 ** 31 }), fc.constantFrom(...RANGE_FUNCTIONS)], {
     numRuns: 12,
   })('large inputs, evaluated in batches of rows, equal the reference', (seed, fn) => {
-    // 150 series × 300 samples: more than one batch of the WebAssembly kernels.
-    let x = seed;
-    const rand = () => {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      return x / 2 ** 32;
-    };
-    const series = Array.from({ length: 150 }, (_, r) => {
-      const len = r % 7 === 0 ? 0 : 300;
-      const ts = Array.from({ length: len }, (_, i) => i * 15_000 + Math.floor(rand() * 5000));
-      let v = 0;
-      const values = ts.map((): number | typeof STALE => {
-        if (rand() < 0.01) return STALE;
-        v = rand() < 0.02 ? 0 : v + rand() * 10;
-        return v;
-      });
-      return { ts, values };
-    });
-    const batch = toBatch({ series });
-    const grid: StepGrid = { startMs: 0, stepMs: 60_000, nSteps: 76 };
-    const options: RangeFunctionOptions = {
-      rangeMs: 300_000,
-      param: new Float64Array(grid.nSteps).fill(0.5),
-      param2: new Float64Array(grid.nSteps).fill(0.3),
-    };
-    expectWasmLikeReference(fn, batch, grid, options, series.length * grid.nSteps);
+    const { batch, grid, options } = largeCase(seed);
+    expectWasmLikeReference(fn, batch, grid, options, (batch.offsets.length - 1) * grid.nSteps);
   });
 
   test.prop([arbBatch(4, 40), arbGrid], { numRuns: 300 })(
@@ -281,6 +293,101 @@ describe('range functions', () => {
       }
     },
   );
+});
+
+describe('range function and aggregation together', () => {
+  const STREAMING_OPS = AGGREGATE_OPS.filter((op) => op !== 'quantile');
+
+  /** rangeAggregate of both builds, given a batch and a source, equals the reference's. */
+  function expectLikeReference(
+    fn: RangeFunction,
+    batch: SeriesBatch,
+    grid: StepGrid,
+    options: RangeFunctionOptions,
+    op: AggregateOp,
+    groups: Uint32Array,
+    nGroups: number,
+  ): void {
+    const n = groups.length;
+    const want = matrix(nGroups * grid.nSteps);
+    const wantPoints = new Uint32Array(n);
+    const wantCounts = { windowSamples: -1 };
+    const wantFlags = impls.reference.rangeAggregate(
+      fn,
+      batch,
+      grid,
+      { ...options, counts: wantCounts },
+      op,
+      groups,
+      nGroups,
+      want,
+      wantPoints,
+    );
+    // The reference itself: the range function, then the aggregation.
+    const rows = matrix(n * grid.nSteps);
+    impls.reference.rangeFunction(fn, batch, grid, options, rows);
+    const direct = matrix(nGroups * grid.nSteps);
+    impls.reference.aggregate(op, rows, groups, nGroups, grid.nSteps, direct);
+    expectSameValues(want.values, direct.values, `reference ${op}(${fn}) values`);
+    expectSameValues(want.mask, direct.mask, `reference ${op}(${fn}) mask`);
+    for (const [name, k] of wasmImpls()) {
+      for (const [form, input] of [
+        ['batch', batch],
+        ['source', asSource(batch)],
+      ] as const) {
+        const got = matrix(nGroups * grid.nSteps);
+        const points = new Uint32Array(n);
+        const counts = { windowSamples: -1 };
+        const flags = k.rangeAggregate(
+          fn,
+          input,
+          grid,
+          { ...options, counts },
+          op,
+          groups,
+          nGroups,
+          got,
+          points,
+        );
+        const what = `${name} ${op}(${fn}) (${form})`;
+        expectSameValues(got.values, want.values, `${what} values`);
+        expectSameValues(got.mask, want.mask, `${what} mask`);
+        expectSameValues(points, wantPoints, `${what} points`);
+        expectSameValues([flags], [wantFlags], `${what} flags`);
+        expectSameValues([counts.windowSamples], [wantCounts.windowSamples], `${what} count`);
+        k.arena.reset();
+      }
+    }
+  }
+
+  test.prop(
+    [
+      arbRangeCase,
+      fc.constantFrom(...STREAMING_OPS),
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+    ],
+    { numRuns: 1500 },
+  )('wasm equals the reference', ({ fn, spec, grid, options }, op, nGroups, picks) => {
+    const groups = Uint32Array.from(
+      { length: spec.series.length },
+      (_, r) => picks[r % picks.length]! % nGroups,
+    );
+    expectLikeReference(fn, toBatch(spec), grid, options, op, groups, nGroups);
+  });
+
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 2 ** 31 }),
+      fc.constantFrom(...RANGE_FUNCTIONS),
+      fc.constantFrom(...STREAMING_OPS),
+    ],
+    { numRuns: 12 },
+  )('large inputs, folded a batch at a time, equal the reference', (seed, fn, op) => {
+    const { batch, grid, options } = largeCase(seed);
+    const groups = Uint32Array.from({ length: batch.offsets.length - 1 }, (_, r) => r % 5);
+    expectLikeReference(fn, batch, grid, options, op, groups, 5);
+  });
 });
 
 describe('instant selector', () => {

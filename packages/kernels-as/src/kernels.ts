@@ -74,6 +74,26 @@ export interface Kernels {
   ): number;
 
   /**
+   * A range function whose output is aggregated at once: `aggregate(op, …)` (any op but
+   * 'quantile') over `rangeFunction(fn, input, …)`'s N × nSteps output, row i going to
+   * group `groups[i]`, into `out` (nGroups × nSteps), without that output ever being
+   * whole: the function runs a batch of series at a time and each batch is folded into
+   * the groups. Sets `rowPoints[i]` to the number of steps at which series i had a
+   * result. Returns the range function's `KernelFlags`; `options.counts` as there.
+   */
+  rangeAggregate(
+    fn: RangeFunction,
+    input: SeriesBatch | SeriesSource,
+    grid: StepGrid,
+    options: RangeFunctionOptions,
+    op: AggregateOp,
+    groups: Uint32Array,
+    nGroups: number,
+    out: StepMatrix,
+    rowPoints: Uint32Array,
+  ): number;
+
+  /**
    * Aggregates the rows of an N × nSteps matrix into nGroups × nSteps, row i going to
    * group `groups[i]`. Rows are folded in order at each step, as Prometheus folds its
    * input series. `param` is q per step for 'quantile'. Returns `KernelFlags`.

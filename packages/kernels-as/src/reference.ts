@@ -38,6 +38,7 @@ import {
   checkHistograms,
   checkLength,
   checkMatrix,
+  checkRangeAggregate,
   checkRangeOptions,
   checkSeries,
   durationSeconds,
@@ -1295,6 +1296,31 @@ class ReferenceKernels implements Kernels {
     out: StepMatrix,
   ): number {
     return rangeFunction(fn, isSource(input) ? packSource(input) : input, grid, options, out);
+  }
+
+  rangeAggregate(
+    fn: RangeFunction,
+    input: SeriesBatch | SeriesSource,
+    grid: StepGrid,
+    options: RangeFunctionOptions,
+    op: AggregateOp,
+    groups: Uint32Array,
+    nGroups: number,
+    out: StepMatrix,
+    rowPoints: Uint32Array,
+  ): number {
+    checkRangeAggregate(op, input.offsets, groups, rowPoints);
+    const n = input.offsets.length - 1;
+    const nSteps = grid.nSteps;
+    const rows = { values: new Float64Array(n * nSteps), mask: new Uint8Array(n * nSteps) };
+    const flags = this.rangeFunction(fn, input, grid, options, rows);
+    aggregate(op, rows, groups, nGroups, nSteps, out);
+    for (let r = 0; r < n; r++) {
+      let points = 0;
+      for (let s = 0; s < nSteps; s++) points += rows.mask[r * nSteps + s] as number;
+      rowPoints[r] = points;
+    }
+    return flags;
   }
 
   aggregate(

@@ -41,6 +41,19 @@ export function checkOffsets(offsets: Uint32Array): number {
   return n;
 }
 
+/** Checks the arguments of rangeAggregate that rangeFunction and aggregate do not. */
+export function checkRangeAggregate(
+  op: AggregateOp,
+  offsets: Uint32Array,
+  groups: Uint32Array,
+  rowPoints: Uint32Array,
+): void {
+  if (op === 'quantile') fail('rangeAggregate cannot compute quantile');
+  const n = checkOffsets(offsets);
+  if (groups.length !== n) fail(`groups must hold ${n} rows`);
+  if (rowPoints.length < n) fail(`rowPoints must hold ${n} rows`);
+}
+
 /** A source's samples packed into one batch (for the kernels that take whole batches). */
 export function packSource(input: SeriesSource): SeriesBatch {
   const n = checkOffsets(input.offsets);

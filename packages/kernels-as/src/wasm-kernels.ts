@@ -37,6 +37,7 @@ import {
   checkLength,
   checkMatrix,
   checkOffsets,
+  checkRangeAggregate,
   checkRangeOptions,
   checkSeries,
   durationSeconds,
@@ -112,6 +113,33 @@ export interface KernelExports {
     outVals: number,
     outMask: number,
   ): number;
+  aggregate_begin(
+    op: number,
+    nGroups: number,
+    nSteps: number,
+    scratch: number,
+    outMask: number,
+  ): void;
+  aggregate_fold(
+    op: number,
+    vals: number,
+    mask: number,
+    groups: number,
+    nSeries: number,
+    nGroups: number,
+    nSteps: number,
+    scratch: number,
+    outVals: number,
+    outMask: number,
+  ): void;
+  aggregate_end(
+    op: number,
+    nGroups: number,
+    nSteps: number,
+    scratch: number,
+    outVals: number,
+    outMask: number,
+  ): void;
   binary_op(
     op: number,
     lhs: number,
@@ -243,6 +271,13 @@ class Placement {
 /** Range functions over more samples than this run in batches of rows (see rangeFunction). */
 const RANGE_BATCH_SAMPLES = 1 << 15;
 
+/** How many of the `len` bytes of `mask` from `from` are non-zero. */
+function countBytes(mask: Uint8Array, from: number, len: number): number {
+  let n = 0;
+  for (let i = from; i < from + len; i++) if (mask[i] !== 0) n++;
+  return n;
+}
+
 function longestRun(offsets: Uint32Array, n: number): number {
   let longest = 0;
   for (let s = 0; s < n; s++)
@@ -325,7 +360,6 @@ export class WasmKernels implements Kernels {
   ): number {
     const id = RANGE_FUNCTION_IDS[fn];
     if (id === undefined) throw new RangeError(`kernels: unknown range function ${fn}`);
-    const source = isSource(input) ? input : null;
     const batch = isSource(input) ? null : input;
     const n = batch !== null ? checkSeries(batch) : checkOffsets(input.offsets);
     checkGrid(grid);
@@ -339,57 +373,150 @@ export class WasmKernels implements Kernels {
     ) {
       return this.rangeFunctionCall(id, batch, n, grid, options, out);
     }
-    // Rows are independent: evaluate them in batches of about RANGE_BATCH_SAMPLES samples,
-    // so that only one batch's samples are in the memory at a time (less memory, and the
-    // kernel reads them while they are still in cache). A source writes each batch
-    // straight into the memory; a batch's part is copied in.
-    const nSteps = grid.nSteps;
     const counts = options.counts === undefined ? undefined : { windowSamples: 0 };
     const batchOptions = counts === undefined ? options : { ...options, counts };
     let flags = 0;
     let windowSamples = 0;
+    this.inBatches(input, n, (part, a, b) => {
+      const rows = {
+        values: out.values.subarray(a * grid.nSteps, b * grid.nSteps),
+        mask: out.mask.subarray(a * grid.nSteps, b * grid.nSteps),
+      };
+      flags |= this.rangeFunctionCall(id, part(), b - a, grid, batchOptions, rows);
+      if (counts !== undefined) windowSamples += counts.windowSamples;
+    });
+    if (options.counts !== undefined) options.counts.windowSamples = windowSamples;
+    return flags;
+  }
+
+  /**
+   * Calls `body` for consecutive batches of rows `[a, b)` of about RANGE_BATCH_SAMPLES
+   * samples each (rows are independent for a range function): only one batch's samples
+   * are in the memory at a time (less memory, and the kernel reads them while they are
+   * still in cache). A source writes each batch straight into the memory; a batch's part
+   * is copied in when the kernel is called. `part()` views the batch: call it after any
+   * allocation (growing the memory detaches views). Memory `body` allocates is freed
+   * after it.
+   */
+  private inBatches(
+    input: SeriesBatch | SeriesSource,
+    n: number,
+    body: (part: () => SeriesBatch, a: number, b: number) => void,
+  ): void {
+    const offsets = input.offsets;
+    const arena = this.wasmArena;
     for (let a = 0; a < n; ) {
       const lo = offsets[a] as number;
       let b = a + 1;
       while (b < n && (offsets[b + 1] as number) - lo <= RANGE_BATCH_SAMPLES) b++;
       const hi = offsets[b] as number;
-      const rows = {
-        values: out.values.subarray(a * nSteps, b * nSteps),
-        mask: out.mask.subarray(a * nSteps, b * nSteps),
-      };
-      const mark = this.wasmArena.mark();
+      const rows = b - a;
+      const mark = arena.mark();
       try {
-        let part: SeriesBatch;
-        if (source !== null) {
-          // Allocate first (growing the memory detaches views), then view and fill.
-          const tsPtr = this.wasmArena.alloc((hi - lo) * 8);
-          const valuesPtr = this.wasmArena.alloc((hi - lo) * 8);
-          const offsetsPtr = this.wasmArena.alloc((b - a + 1) * 4);
-          const memory = this.wasmArena.memory.buffer;
-          part = {
-            ts: new Float64Array(memory, tsPtr, hi - lo),
-            values: new Float64Array(memory, valuesPtr, hi - lo),
-            offsets: new Uint32Array(memory, offsetsPtr, b - a + 1),
-          };
-          source.copy(a, b, part.ts, part.values);
+        let part: () => SeriesBatch;
+        if (isSource(input)) {
+          const tsPtr = arena.alloc((hi - lo) * 8);
+          const valuesPtr = arena.alloc((hi - lo) * 8);
+          const offsetsPtr = arena.alloc((rows + 1) * 4);
+          part = () => ({
+            ts: new Float64Array(arena.memory.buffer, tsPtr, hi - lo),
+            values: new Float64Array(arena.memory.buffer, valuesPtr, hi - lo),
+            offsets: new Uint32Array(arena.memory.buffer, offsetsPtr, rows + 1),
+          });
+          const { ts, values } = part();
+          input.copy(a, b, ts, values);
         } else {
-          part = {
-            ts: (batch as SeriesBatch).ts.subarray(lo, hi),
-            values: (batch as SeriesBatch).values.subarray(lo, hi),
-            offsets: new Uint32Array(b - a + 1),
+          const fixed = {
+            ts: input.ts.subarray(lo, hi),
+            values: input.values.subarray(lo, hi),
+            offsets: new Uint32Array(rows + 1),
           };
+          part = () => fixed;
         }
-        const partOffsets = part.offsets as Uint32Array;
+        const partOffsets = part().offsets;
         for (let r = a; r <= b; r++) partOffsets[r - a] = (offsets[r] as number) - lo;
-        flags |= this.rangeFunctionCall(id, part, b - a, grid, batchOptions, rows);
+        body(part, a, b);
       } finally {
-        this.wasmArena.release(mark);
+        arena.release(mark);
       }
-      if (counts !== undefined) windowSamples += counts.windowSamples;
       a = b;
     }
-    if (options.counts !== undefined) options.counts.windowSamples = windowSamples;
-    return flags;
+  }
+
+  rangeAggregate(
+    fn: RangeFunction,
+    input: SeriesBatch | SeriesSource,
+    grid: StepGrid,
+    options: RangeFunctionOptions,
+    op: AggregateOp,
+    groups: Uint32Array,
+    nGroups: number,
+    out: StepMatrix,
+    rowPoints: Uint32Array,
+  ): number {
+    const id = RANGE_FUNCTION_IDS[fn];
+    if (id === undefined) throw new RangeError(`kernels: unknown range function ${fn}`);
+    const opId = AGGREGATE_OP_IDS[op];
+    if (opId === undefined) throw new RangeError(`kernels: unknown aggregation ${op}`);
+    checkRangeAggregate(op, input.offsets, groups, rowPoints);
+    if (!isSource(input)) checkSeries(input);
+    const n = groups.length;
+    checkGrid(grid);
+    checkRangeOptions(fn, options, grid.nSteps);
+    const nSteps = grid.nSteps;
+    const cells = nGroups * nSteps;
+    checkMatrix(out, cells, 'out');
+    for (let r = 0; r < n; r++) {
+      if ((groups[r] as number) >= nGroups)
+        throw new RangeError('kernels: group index out of range');
+    }
+    const arena = this.wasmArena;
+    const mark = arena.mark();
+    try {
+      // The groups' state stays in the memory while the batches fold into it.
+      const outVals = arena.alloc(cells * 8);
+      const outMask = arena.alloc(cells);
+      const state = arena.alloc(25 * cells);
+      const groupsPtr = arena.alloc(n * 4);
+      new Uint32Array(arena.memory.buffer, groupsPtr, n).set(groups.subarray(0, n));
+      this.exports.aggregate_begin(opId, nGroups, nSteps, state, outMask);
+      const counts = options.counts === undefined ? undefined : { windowSamples: 0 };
+      const batchOptions = counts === undefined ? options : { ...options, counts };
+      let flags = 0;
+      let windowSamples = 0;
+      this.inBatches(input, n, (part, a, b) => {
+        const rowCells = (b - a) * nSteps;
+        const valsPtr = arena.alloc(rowCells * 8);
+        const maskPtr = arena.alloc(rowCells);
+        const view = () => ({
+          values: new Float64Array(arena.memory.buffer, valsPtr, rowCells),
+          mask: new Uint8Array(arena.memory.buffer, maskPtr, rowCells),
+        });
+        flags |= this.rangeFunctionCall(id, part(), b - a, grid, batchOptions, view());
+        if (counts !== undefined) windowSamples += counts.windowSamples;
+        this.exports.aggregate_fold(
+          opId,
+          valsPtr,
+          maskPtr,
+          groupsPtr + a * 4,
+          b - a,
+          nGroups,
+          nSteps,
+          state,
+          outVals,
+          outMask,
+        );
+        const mask = view().mask;
+        for (let r = a; r < b; r++) rowPoints[r] = countBytes(mask, (r - a) * nSteps, nSteps);
+      });
+      this.exports.aggregate_end(opId, nGroups, nSteps, state, outVals, outMask);
+      out.values.set(new Float64Array(arena.memory.buffer, outVals, cells));
+      out.mask.set(new Uint8Array(arena.memory.buffer, outMask, cells));
+      if (options.counts !== undefined) options.counts.windowSamples = windowSamples;
+      return flags;
+    } finally {
+      arena.release(mark);
+    }
   }
 
   private rangeFunctionCall(
