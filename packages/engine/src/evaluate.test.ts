@@ -215,6 +215,46 @@ describe('range queries', () => {
     expect(b.value).toEqual(a.value);
   });
 
+  it('aggregates a range function in one pass as it would after it', async () => {
+    const many = Array.from({ length: 90 }, (_, r) => ({
+      labels: { __name__: r % 4 === 0 ? 'g' : 'c_total', job: `j${r % 3}`, i: `${r}` },
+      samples: regular(
+        15 * S,
+        Array.from({ length: 400 }, (_, i) => (r % 13 === 0 && i > 200 ? null : (i * r) % 977)),
+      ),
+    }));
+    const range = { start: 30 * M, end: 95 * M, stepMs: 30 * S };
+    for (const storage of [arrayStorage(many), columnStorage(many)]) {
+      for (const [agg, fn] of [
+        ['sum by (job)', 'rate'],
+        ['avg without (i)', 'increase'],
+        ['max', 'deriv'],
+        ['count by (i)', 'changes'],
+        ['stddev by (job)', 'avg_over_time'],
+        ['group', 'resets'],
+      ]) {
+        const fused = await evaluateRange(`${agg} (${fn}({__name__=~".+"}[5m]))`, storage, range);
+        // `* 1` changes no value but makes the function's result whole first.
+        const apart = await evaluateRange(
+          `${agg} (${fn}({__name__=~".+"}[5m]) * 1)`,
+          storage,
+          range,
+        );
+        expect(fused.value, `${agg} ${fn}`).toEqual(apart.value);
+        expect(fused.infos, `${agg} ${fn}`).toEqual(apart.infos);
+        // Samples held as Prometheus holds them: the function's result, then also the
+        // aggregation's.
+        const inner = await evaluateRange(`${fn}({__name__=~".+"}[5m])`, storage, range);
+        const points = (r: QueryResult) =>
+          r.value.type === 'matrix' ? r.value.series.reduce((n, s) => n + s.values.length, 0) : 0;
+        expect(fused.stats.totalQueryableSamples).toBe(inner.stats.totalQueryableSamples);
+        expect(fused.stats.peakSamples).toBe(
+          Math.max(inner.stats.peakSamples, points(inner) + points(fused)),
+        );
+      }
+    }
+  });
+
   it('gives the same result in batches of steps', async () => {
     for (const q of [
       'http_requests_total',

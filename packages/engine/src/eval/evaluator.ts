@@ -9,6 +9,7 @@ import { dropMetricName } from '../labels.js';
 import { evalAggregate } from '../ops/aggregate.js';
 import { evalBinary } from '../ops/binary.js';
 import { checkUniqueLabelsets } from '../ops/checks.js';
+import { evalRangeAggregate, fusedRangeCall } from '../ops/range-aggregate.js';
 import { evalRangeFunction, isRangeFunction, matrixArgIndex } from '../ops/range-function.js';
 import {
   evalRangeSelector,
@@ -18,6 +19,7 @@ import {
 } from '../ops/selector.js';
 import { subqueryGrid, subqueryResult } from '../ops/subquery.js';
 import type {
+  AggregatePlan,
   CallPlan,
   PlanNode,
   StepInvariantPlan,
@@ -88,6 +90,8 @@ export function evaluateNode(ctx: EvalContext, node: PlanNode, grid: Grid): Valu
       return out;
     }
     case 'Aggregate': {
+      const fused = fusedRangeCall(ctx, node);
+      if (fused !== null) return evalFused(ctx, node, fused, grid);
       const param = node.param === null ? null : evaluateNode(ctx, node.param, grid);
       const input = evaluateNode(ctx, node.expr, grid);
       if (input.kind !== 'vector') throw new Error(`${node.op} of a ${input.kind} value`);
@@ -100,6 +104,23 @@ export function evaluateNode(ctx: EvalContext, node: PlanNode, grid: Grid): Valu
     default:
       return assertNever(node);
   }
+}
+
+/**
+ * An aggregation of a range function evaluated in one pass (see ops/range-aggregate.ts),
+ * holding samples as the two would one after the other: the function's output, and the
+ * last window briefly, then the aggregation's output before the function's is released.
+ */
+function evalFused(ctx: EvalContext, node: AggregatePlan, call: CallPlan, grid: Grid): Value {
+  ctx.checkInterrupt();
+  const args = call.args.map((a) => evaluateNode(ctx, a, grid));
+  const { out, functionPoints, input } = evalRangeAggregate(ctx, node, call, args, grid);
+  ctx.hold(functionPoints);
+  ctx.holdBriefly(lastWindowSamples(input, grid, ctx.options.compat === 'prometheus3'));
+  release(ctx, ...args);
+  const result = held(ctx, out);
+  ctx.release(functionPoints);
+  return result;
 }
 
 /** What each value was counted for when it became held (released by the same amount). */

@@ -2,7 +2,7 @@
  * Functions over range vectors (`rate`, `*_over_time`, `predict_linear`…): one kernel
  * call for every series and step, then Prometheus's annotations and label handling.
  */
-import { KernelFlags, type RangeFunction } from '@promql-ts/kernels';
+import { KernelFlags, type RangeFunction, type RangeFunctionOptions } from '@promql-ts/kernels';
 import { formatFloatF, type VectorSelector } from '@promql-ts/parser';
 import { messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
@@ -86,15 +86,53 @@ export function evalRangeFunction(
   grid: Grid,
 ): StepVectors {
   const func = plan.func;
-  const mIndex = matrixArgIndex(func);
-  const input = args[mIndex];
-  if (input === undefined || input.kind !== 'range') {
-    throw new Error(`${func} expects a range vector argument`);
-  }
-  checkModifier(func, input);
+  const input = rangeArg(plan, args);
   if (func === 'absent_over_time') return absentOverTime(ctx, plan, input, grid);
+  const call = kernelCall(ctx, plan, args);
+  const out = emptyVectors(input.labels, grid.nSteps);
+  if (input.labels.length > 0 && grid.nSteps > 0) {
+    const flags = ctx.kernels.rangeFunction(
+      call.fn,
+      rangeInput(input),
+      kernelGrid(grid),
+      call.options,
+      out,
+    );
+    afterKernel(ctx, plan, call, flags);
+  }
+  if (func === 'rate' || func === 'increase') {
+    const { mask, nSteps } = out;
+    warnNonCounters(ctx, plan, input, (r) => {
+      const i = mask.indexOf(1, r * nSteps);
+      return i >= 0 && i < (r + 1) * nSteps;
+    });
+  }
+  return finishRows(ctx, func, out);
+}
 
+/** The range-vector argument of a range function (its modifier checked). */
+export function rangeArg(plan: CallPlan, args: readonly Value[]): RangeVectors {
+  const input = args[matrixArgIndex(plan.func)];
+  if (input === undefined || input.kind !== 'range') {
+    throw new Error(`${plan.func} expects a range vector argument`);
+  }
+  checkModifier(plan.func, input);
+  return input;
+}
+
+/** A range function as the kernels take it: which, its options and parameters. */
+export interface KernelCall {
+  readonly fn: RangeFunction;
+  readonly options: RangeFunctionOptions & { readonly counts: { windowSamples: number } };
+  readonly param: Float64Array | undefined;
+  readonly param2: Float64Array | undefined;
+}
+
+/** The kernel call of a range function (not absent_over_time) over its evaluated args. */
+export function kernelCall(ctx: EvalContext, plan: CallPlan, args: readonly Value[]): KernelCall {
+  const func = plan.func;
   const fn = KERNEL_FUNCTIONS[func]!;
+  const { window } = rangeArg(plan, args);
   let param: Float64Array | undefined;
   let param2: Float64Array | undefined;
   if (func === 'quantile_over_time') param = scalarArg(args[0], 'quantile');
@@ -103,37 +141,37 @@ export function evalRangeFunction(
     param = scalarArg(args[1], 'smoothing factor');
     param2 = scalarArg(args[2], 'trend factor');
   }
+  const options = {
+    rangeMs: window.rangeMs,
+    leftOpen: ctx.options.compat === 'prometheus3',
+    offsetMs: window.offsetMs,
+    atMs: window.atMs,
+    modifier: window.modifier,
+    lookbackMs: ctx.options.lookbackDeltaMs,
+    legacyExtrapolation: ctx.options.compat === 'prometheus2',
+    ...(param === undefined ? {} : { param }),
+    ...(param2 === undefined ? {} : { param2 }),
+    counts: { windowSamples: 0 },
+  };
+  return { fn, options, param, param2 };
+}
 
-  const rows = input.labels.length;
-  const out = emptyVectors(input.labels, grid.nSteps);
-  if (rows > 0 && grid.nSteps > 0) {
-    const { window } = input;
-    const counts = { windowSamples: 0 };
-    const flags = ctx.kernels.rangeFunction(
-      fn,
-      rangeInput(input),
-      kernelGrid(grid),
-      {
-        rangeMs: window.rangeMs,
-        leftOpen: ctx.options.compat === 'prometheus3',
-        offsetMs: window.offsetMs,
-        atMs: window.atMs,
-        modifier: window.modifier,
-        lookbackMs: ctx.options.lookbackDeltaMs,
-        legacyExtrapolation: ctx.options.compat === 'prometheus2',
-        ...(param === undefined ? {} : { param }),
-        ...(param2 === undefined ? {} : { param2 }),
-        counts,
-      },
-      out,
-    );
-    // Prometheus's queryable samples: every sample in every step's window (the kernel
-    // counts them as it walks the windows).
-    ctx.totalQueryableSamples += counts.windowSamples;
-    reportFlags(ctx, plan, flags, param, param2);
-  }
-  if (func === 'rate' || func === 'increase') warnNonCounters(ctx, plan, input, out);
-  return finishRows(ctx, func, out);
+/** Accounts a kernel call's samples and reports what its flags say. */
+export function afterKernel(
+  ctx: EvalContext,
+  plan: CallPlan,
+  call: KernelCall,
+  flags: number,
+): void {
+  // Prometheus's queryable samples: every sample in every step's window (the kernel
+  // counts them as it walks the windows).
+  ctx.totalQueryableSamples += call.options.counts.windowSamples;
+  reportFlags(ctx, plan, flags, call.param, call.param2);
+}
+
+/** Whether `func`'s result keeps the input series' metric name. */
+export function keepsName(func: string): boolean {
+  return KEEPS_NAME.has(func);
 }
 
 /** The anchored and smoothed modifiers only go with some functions. */
@@ -164,20 +202,41 @@ function finishRows(ctx: EvalContext, func: string, out: StepVectors): StepVecto
       }
     }
   }
+  const { labels, dropName } = finishLabels(ctx, func, out.labels, keep);
+  if (keep.length === out.labels.length) {
+    return { kind: 'vector', labels, dropName, values: out.values, mask: out.mask, nSteps };
+  }
+  const values = f64(keep.length * nSteps);
+  const mask = u8(keep.length * nSteps);
+  for (let i = 0; i < keep.length; i++) {
+    const r = keep[i]!;
+    values.set(out.values.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
+    mask.set(out.mask.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
+  }
+  return { kind: 'vector', labels, dropName, values, mask, nSteps };
+}
+
+/**
+ * The labels of a range function's result rows `keep` (the input rows with points):
+ * without the metric name unless the function keeps it (or names are removed later), and
+ * never one label set twice.
+ */
+export function finishLabels(
+  ctx: EvalContext,
+  func: string,
+  inputLabels: readonly Labels[],
+  keep: readonly number[],
+): { labels: Labels[]; dropName: Uint8Array } {
   const dropsName = !KEEPS_NAME.has(func);
-  const all = keep.length === out.labels.length;
   const labels: Labels[] = [];
   const dropName = u8(keep.length);
-  const values = all ? out.values : f64(keep.length * nSteps);
-  const mask = all ? out.mask : u8(keep.length * nSteps);
   const dropNow = dropsName && !ctx.delayedNameRemoval;
   // Dropping the metric name can only make two (distinct) input series equal when their
   // metadata labels differ: with one name and no type or unit labels, skip the check.
   let firstName: string | null = null;
   let metadataVaries = false;
   for (let i = 0; i < keep.length; i++) {
-    const r = keep[i]!;
-    const ls = out.labels[r]!;
+    const ls = inputLabels[keep[i]!]!;
     if (dropNow) {
       const dropped = dropMetricName(ls);
       if (!metadataVaries) {
@@ -190,28 +249,22 @@ function finishRows(ctx: EvalContext, func: string, out: StepVectors): StepVecto
       labels.push(ls);
     }
     dropName[i] = dropsName ? 1 : 0;
-    if (!all) {
-      values.set(out.values.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
-      mask.set(out.mask.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
-    }
   }
-  const result: StepVectors = { kind: 'vector', labels, dropName, values, mask, nSteps };
-  if (!ctx.delayedNameRemoval && metadataVaries) checkUniqueLabelsets(result.labels);
-  return result;
+  if (!ctx.delayedNameRemoval && metadataVaries) checkUniqueLabelsets(labels);
+  return { labels, dropName };
 }
 
 /**
  * Prometheus's info for `rate`/`increase` of a series whose name does not end like a
  * counter's: checked for every input series that has a result.
  */
-function warnNonCounters(
+export function warnNonCounters(
   ctx: EvalContext,
   plan: CallPlan,
   input: RangeVectors,
-  out: StepVectors,
+  hasResult: (row: number) => boolean,
 ): void {
   const pos = plan.ast.args[0]?.pos ?? null;
-  const { nSteps } = out;
   // Names already judged: counter-like ones, and the others once reported.
   const done = new Set<string>();
   for (let r = 0; r < input.labels.length; r++) {
@@ -221,13 +274,9 @@ function warnNonCounters(
       done.add(name);
       continue;
     }
-    const base = r * nSteps;
-    for (let s = 0; s < nSteps; s++) {
-      if (out.mask[base + s] === 1) {
-        ctx.annotations.info(messages.possibleNonCounter(name), pos);
-        done.add(name);
-        break;
-      }
+    if (hasResult(r)) {
+      ctx.annotations.info(messages.possibleNonCounter(name), pos);
+      done.add(name);
     }
   }
 }
