@@ -94,7 +94,7 @@ export interface RangeVectors {
  * the storage, a batch of them at a time, unless they are packed already.
  */
 export function rangeInput(v: RangeVectors): SeriesBatch | SeriesSource {
-  return v.source !== undefined && !v.source.isPacked ? v.source : v.batch;
+  return v.source?.kernelInput() ?? v.batch;
 }
 
 /** The samples a range value holds. */

@@ -22,6 +22,7 @@ import {
   type AggregateOp,
   BINARY_OPS,
   type ClassicHistograms,
+  type InstantSelectorOptions,
   type Kernels,
   MATH_FUNCTIONS,
   RANGE_FUNCTIONS,
@@ -405,20 +406,42 @@ describe('instant selector', () => {
       { weight: 1, arbitrary: fc.integer({ min: 0, max: 400_000 }) },
     ),
   });
+  /** Both builds, given the batch and a source of it, equal the reference. */
+  function expectLikeReference(
+    batch: SeriesBatch,
+    grid: StepGrid,
+    options: InstantSelectorOptions,
+  ): void {
+    const cells = (batch.offsets.length - 1) * grid.nSteps;
+    const want = { ...matrix(cells), ts: new Float64Array(cells) };
+    impls.reference.instantSelector(batch, grid, options, want);
+    for (const [name, k] of wasmImpls()) {
+      for (const [form, input] of [
+        ['batch', batch],
+        ['source', asSource(batch)],
+      ] as const) {
+        const got = { ...matrix(cells), ts: new Float64Array(cells).fill(-1) };
+        k.instantSelector(input, grid, options, got);
+        expectSameValues(got.values, want.values, `${name} (${form}) values`);
+        expectSameValues(got.mask, want.mask, `${name} (${form}) mask`);
+        expectSameValues(got.ts, want.ts, `${name} (${form}) ts`);
+        k.arena.reset();
+      }
+    }
+  }
+
   test.prop([arbCase], { numRuns: 1500 })(
     'wasm equals the reference',
     ({ spec, grid, ...options }) => {
-      const batch = toBatch(spec);
-      const cells = spec.series.length * grid.nSteps;
-      const want = { ...matrix(cells), ts: new Float64Array(cells) };
-      impls.reference.instantSelector(batch, grid, options, want);
-      for (const [name, k] of wasmImpls()) {
-        const got = { ...matrix(cells), ts: new Float64Array(cells).fill(-1) };
-        k.instantSelector(batch, grid, options, got);
-        expectSameValues(got.values, want.values, `${name} values`);
-        expectSameValues(got.mask, want.mask, `${name} mask`);
-        expectSameValues(got.ts, want.ts, `${name} ts`);
-      }
+      expectLikeReference(toBatch(spec), grid, options);
+    },
+  );
+
+  test.prop([fc.integer({ min: 1, max: 2 ** 31 })], { numRuns: 12 })(
+    'large inputs, selected in batches of rows, equal the reference',
+    (seed) => {
+      const { batch, grid } = largeCase(seed);
+      expectLikeReference(batch, grid, { lookbackMs: 300_000 });
     },
   );
 });

@@ -46,10 +46,11 @@ export interface Kernels {
    * The instant-vector selector: for each series and step, the last sample no later
    * than the step (less `offsetMs`, or at `atMs`) within the lookback delta, unless that
    * sample is a staleness marker. Also reports the chosen sample's timestamp (for
-   * `timestamp()`). Output is N × nSteps.
+   * `timestamp()`). Output is N × nSteps. `input` may be a {@link SeriesSource}, copied in
+   * a batch of series at a time.
    */
   instantSelector(
-    input: SeriesBatch,
+    input: SeriesBatch | SeriesSource,
     grid: StepGrid,
     options: InstantSelectorOptions,
     out: InstantSelectorOutput,

@@ -1280,12 +1280,12 @@ class ReferenceKernels implements Kernels {
   readonly arena: Arena = new HeapArena();
 
   instantSelector(
-    input: SeriesBatch,
+    input: SeriesBatch | SeriesSource,
     grid: StepGrid,
     options: InstantSelectorOptions,
     out: InstantSelectorOutput,
   ): void {
-    instantSelector(input, grid, options, out);
+    instantSelector(isSource(input) ? packSource(input) : input, grid, options, out);
   }
 
   rangeFunction(

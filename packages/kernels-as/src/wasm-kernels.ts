@@ -268,7 +268,7 @@ class Placement {
   }
 }
 
-/** Range functions over more samples than this run in batches of rows (see rangeFunction). */
+/** Selectors and range functions over more samples than this run in batches of rows (see inBatches). */
 const RANGE_BATCH_SAMPLES = 1 << 15;
 
 /** How many of the `len` bytes of `mask` from `from` are non-zero. */
@@ -318,15 +318,42 @@ export class WasmKernels implements Kernels {
   }
 
   instantSelector(
-    input: SeriesBatch,
+    input: SeriesBatch | SeriesSource,
     grid: StepGrid,
     options: InstantSelectorOptions,
     out: InstantSelectorOutput,
   ): void {
-    const n = checkSeries(input);
+    const batch = isSource(input) ? null : input;
+    const n = batch !== null ? checkSeries(batch) : checkOffsets(input.offsets);
     checkGrid(grid);
     checkMatrix(out, n * grid.nSteps, 'out');
     checkLength(out.ts, n * grid.nSteps, 'out.ts');
+    if (
+      batch !== null &&
+      (batch.ts.buffer === this.wasmArena.memory.buffer ||
+        (input.offsets[n] as number) <= RANGE_BATCH_SAMPLES)
+    ) {
+      this.instantSelectorCall(batch, n, grid, options, out);
+      return;
+    }
+    const nSteps = grid.nSteps;
+    this.inBatches(input, n, (part, a, b) => {
+      const rows = {
+        values: out.values.subarray(a * nSteps, b * nSteps),
+        mask: out.mask.subarray(a * nSteps, b * nSteps),
+        ts: out.ts.subarray(a * nSteps, b * nSteps),
+      };
+      this.instantSelectorCall(part(), b - a, grid, options, rows);
+    });
+  }
+
+  private instantSelectorCall(
+    input: SeriesBatch,
+    n: number,
+    grid: StepGrid,
+    options: InstantSelectorOptions,
+    out: InstantSelectorOutput,
+  ): void {
     const atMs = options.atMs ?? null;
     this.call([input.ts, input.values, input.offsets], [out.values, out.mask, out.ts], 0, (p) => {
       const [ts, vals, off] = p.inputs as [number, number, number];

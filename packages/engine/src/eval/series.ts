@@ -35,11 +35,6 @@ export class LoadedSeries implements SeriesSource {
     return this.offsets[this.offsets.length - 1] ?? 0;
   }
 
-  /** Whether the samples are packed already (reading them again costs nothing). */
-  get isPacked(): boolean {
-    return this.#batch !== null;
-  }
-
   /** All the samples in one batch, packed (from the query's buffers) on first use. */
   get batch(): SeriesBatch {
     if (this.#batch === null) {
@@ -50,6 +45,14 @@ export class LoadedSeries implements SeriesSource {
       this.#batch = { ts, values, offsets: this.offsets };
     }
     return this.#batch;
+  }
+
+  /**
+   * The samples as a kernel takes them: the packed batch when there is one (reading it
+   * costs nothing), otherwise this source, copied a batch of series at a time.
+   */
+  kernelInput(): SeriesBatch | SeriesSource {
+    return this.#batch ?? this;
   }
 
   /** See `SeriesSource.copy`. */

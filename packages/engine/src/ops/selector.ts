@@ -64,7 +64,7 @@ function selectAtSteps(
     smoothedSelect(ctx, plan, grid, vectors, ts);
   } else {
     ctx.kernels.instantSelector(
-      series.batch,
+      series.kernelInput(),
       kernelGrid(grid),
       {
         lookbackMs: ctx.options.lookbackDeltaMs,
