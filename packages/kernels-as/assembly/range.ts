@@ -488,41 +488,96 @@ function extrapolatedRate(
       result += v(pos - 1);
     }
   }
+  if (!gLegacy) {
+    return result * rateFactor(first, last, n, rangeStart, rangeEnd, result, isCounter, isRate);
+  }
+  // 2.42: the zero point first, then the thresholds.
   let durationToStart = (t(first) - rangeStart) / 1000;
-  let durationToEnd = (rangeEnd - t(last)) / 1000;
+  const durationToEnd = (rangeEnd - t(last)) / 1000;
   const sampledInterval = (t(last) - t(first)) / 1000;
   const averageDurationBetweenSamples = sampledInterval / <f64>(n - 1);
   const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-  let factor: f64;
-  if (gLegacy) {
-    if (isCounter && result > 0 && v(first) >= 0) {
-      const durationToZero = sampledInterval * (v(first) / result);
-      if (durationToZero < durationToStart) durationToStart = durationToZero;
-    }
-    let extrapolateToInterval = sampledInterval;
-    if (durationToStart < extrapolationThreshold) extrapolateToInterval += durationToStart;
-    else extrapolateToInterval += averageDurationBetweenSamples / 2;
-    if (durationToEnd < extrapolationThreshold) extrapolateToInterval += durationToEnd;
-    else extrapolateToInterval += averageDurationBetweenSamples / 2;
-    factor = extrapolateToInterval / sampledInterval;
-  } else {
+  if (isCounter && result > 0 && v(first) >= 0) {
+    const durationToZero = sampledInterval * (v(first) / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  let extrapolateToInterval = sampledInterval;
+  if (durationToStart < extrapolationThreshold) extrapolateToInterval += durationToStart;
+  else extrapolateToInterval += averageDurationBetweenSamples / 2;
+  if (durationToEnd < extrapolationThreshold) extrapolateToInterval += durationToEnd;
+  else extrapolateToInterval += averageDurationBetweenSamples / 2;
+  let factor = extrapolateToInterval / sampledInterval;
+  if (isRate) factor /= gRangeSeconds;
+  return result * factor;
+}
+
+// The extrapolation factor of the 3.x rate: (sampledInterval + durationToStart +
+// durationToEnd) / sampledInterval, over the range's seconds for rate. Everything but a
+// counter's zero point depends only on where the window's first and last samples sit in
+// it, which repeats from step to step for regular scrapes: those values are kept for the
+// last window geometry seen and reused when the next window has the same (computed by
+// the same operations on the same operands, so the result is unchanged, bit for bit).
+let cStartMs: f64 = NaN;
+let cEndMs: f64 = NaN;
+let cSpanMs: f64 = NaN;
+let cN: i32 = -1;
+let cRangeSeconds: f64 = NaN;
+let cSampled: f64 = 0;
+let cToStart: f64 = 0; // after the threshold
+let cToEnd: f64 = 0; // after the threshold
+let cFactor: f64 = 0; // without a zero point, before the division by the range
+let cRateFactor: f64 = 0; // cFactor / range seconds
+
+function rateFactor(
+  first: i32,
+  last: i32,
+  n: i32,
+  rangeStart: f64,
+  rangeEnd: f64,
+  result: f64,
+  isCounter: bool,
+  isRate: bool,
+): f64 {
+  const startMs = t(first) - rangeStart;
+  const endMs = rangeEnd - t(last);
+  const spanMs = t(last) - t(first);
+  if (
+    startMs !== cStartMs ||
+    endMs !== cEndMs ||
+    spanMs !== cSpanMs ||
+    n !== cN ||
+    gRangeSeconds !== cRangeSeconds
+  ) {
+    cStartMs = startMs;
+    cEndMs = endMs;
+    cSpanMs = spanMs;
+    cN = n;
+    cRangeSeconds = gRangeSeconds;
+    let durationToStart = startMs / 1000;
+    let durationToEnd = endMs / 1000;
+    const sampledInterval = spanMs / 1000;
+    const averageDurationBetweenSamples = sampledInterval / <f64>(n - 1);
+    const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
     if (durationToStart >= extrapolationThreshold) {
       durationToStart = averageDurationBetweenSamples / 2;
-    }
-    if (isCounter) {
-      let durationToZero = durationToStart;
-      if (result > 0 && v(first) >= 0) {
-        durationToZero = sampledInterval * (v(first) / result);
-      }
-      if (durationToZero < durationToStart) durationToStart = durationToZero;
     }
     if (durationToEnd >= extrapolationThreshold) {
       durationToEnd = averageDurationBetweenSamples / 2;
     }
-    factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+    cSampled = sampledInterval;
+    cToStart = durationToStart;
+    cToEnd = durationToEnd;
+    cFactor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+    cRateFactor = cFactor / gRangeSeconds;
   }
-  if (isRate) factor /= gRangeSeconds;
-  return result * factor;
+  if (isCounter && result > 0 && v(first) >= 0) {
+    const durationToZero = cSampled * (v(first) / result);
+    if (durationToZero < cToStart) {
+      const factor = (cSampled + durationToZero + cToEnd) / cSampled;
+      return isRate ? factor / gRangeSeconds : factor;
+    }
+  }
+  return isRate ? cRateFactor : cFactor;
 }
 
 // Linear interpolation between samples p and p+1 at time x; a counter that went down

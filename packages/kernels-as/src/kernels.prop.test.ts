@@ -269,6 +269,46 @@ describe('range functions', () => {
     },
   );
 
+  test.prop(
+    [
+      fc.constantFrom('rate', 'increase', 'delta') as fc.Arbitrary<RangeFunction>,
+      fc.array(
+        fc.record({
+          offset: fc.integer({ min: 0, max: 14_999 }),
+          start: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })),
+          steps: fc.array(
+            fc.oneof(
+              { weight: 8, arbitrary: fc.double({ min: 0, max: 100, noNaN: true }) },
+              { weight: 1, arbitrary: fc.constant(-1) }, // a reset
+              { weight: 1, arbitrary: fc.constant(Number.NaN) },
+            ),
+            { minLength: 0, maxLength: 80 },
+          ),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+      fc.constantFrom(15_000, 30_000, 60_000),
+      fc.constantFrom(60_000, 300_000, 600_000),
+      fc.boolean(),
+    ],
+    { numRuns: 1500 },
+  )(
+    'rate over regular scrapes (window shapes repeating step after step) equals the reference',
+    (fn, specs, stepMs, rangeMs, legacy) => {
+      const series = specs.map(({ offset, start, steps }) => {
+        let v = start;
+        const values = steps.map((d) => {
+          v = d === -1 ? 0 : Number.isNaN(d) ? d : v + d;
+          return v;
+        });
+        return { ts: values.map((_, i) => offset + i * 15_000), values };
+      });
+      const grid: StepGrid = { startMs: 0, stepMs, nSteps: Math.ceil(1_200_000 / stepMs) + 1 };
+      const options: RangeFunctionOptions = { rangeMs, legacyExtrapolation: legacy };
+      expectWasmLikeReference(fn, toBatch({ series }), grid, options, series.length * grid.nSteps);
+    },
+  );
+
   test.prop([fc.integer({ min: 1, max: 2 ** 31 }), fc.constantFrom(...RANGE_FUNCTIONS)], {
     numRuns: 12,
   })('large inputs, evaluated in batches of rows, equal the reference', (seed, fn) => {
