@@ -123,23 +123,37 @@ export function groupRows(
   names: readonly string[],
   without: boolean,
 ): RowGroups {
-  const n = input.labels.length;
   const present = rowsWithPoints(input);
+  return { ...groupLabels(input.labels, names, without, present), present };
+}
+
+/**
+ * Rows with labels `labels` grouped by `names` (see {@link groupingKey}), groups numbered
+ * in order of their first row; rows whose `present` is 0 (when given) belong to no group
+ * (their `groupOf` is 0).
+ */
+export function groupLabels(
+  labels: readonly Labels[],
+  names: readonly string[],
+  without: boolean,
+  present: Uint8Array | null,
+): { groupOf: Uint32Array; firstRow: number[] } {
+  const n = labels.length;
   const groupOf = u32(n);
   const firstRow: number[] = [];
   if (!without && names.length === 0) {
     for (let r = 0; r < n; r++) {
-      if (present[r] === 1) {
+      if (present === null || present[r] === 1) {
         firstRow.push(r);
         break;
       }
     }
-    return { groupOf, firstRow, present };
+    return { groupOf, firstRow };
   }
   const index = new Map<string, number>();
   for (let r = 0; r < n; r++) {
-    if (present[r] !== 1) continue;
-    const key = groupingKey(input.labels[r]!, names, without);
+    if (present !== null && present[r] !== 1) continue;
+    const key = groupingKey(labels[r]!, names, without);
     let g = index.get(key);
     if (g === undefined) {
       g = firstRow.length;
@@ -148,5 +162,5 @@ export function groupRows(
     }
     groupOf[r] = g;
   }
-  return { groupOf, firstRow, present };
+  return { groupOf, firstRow };
 }

@@ -20,7 +20,7 @@ import {
   type StepVectors,
   type Value,
 } from '../value.js';
-import { groupingKey, groupingLabels, withoutNames } from './aggregate-common.js';
+import { groupingLabels, groupLabels, withoutNames } from './aggregate-common.js';
 import {
   afterKernel,
   finishLabels,
@@ -87,20 +87,8 @@ export function evalRangeAggregate(
   // The labels every row would have in the function's result, and provisional groups
   // numbered by first row: which rows have points is known only once the kernel ran.
   const rowLabels = input.labels.map(dropMetricName);
-  const provisional = u32(n);
-  const firstOf: number[] = [];
-  const index = new Map<string, number>();
-  for (let r = 0; r < n; r++) {
-    const key = groupingKey(rowLabels[r]!, names, node.without);
-    let g = index.get(key);
-    if (g === undefined) {
-      g = firstOf.length;
-      index.set(key, g);
-      firstOf.push(r);
-    }
-    provisional[r] = g;
-  }
-  const nProvisional = firstOf.length;
+  const { groupOf: provisional, firstRow } = groupLabels(rowLabels, names, node.without, null);
+  const nProvisional = firstRow.length;
   const state = { values: f64(nProvisional * nSteps), mask: u8(nProvisional * nSteps) };
   const rowPoints = u32(n);
   const kc = kernelCall(ctx, call, args);
