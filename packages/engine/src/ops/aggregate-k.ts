@@ -8,11 +8,12 @@
 import { goG, messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
+import { goSort } from '../functions/gosort.js';
 import type { AggregatePlan } from '../plan/nodes.js';
 import { f64, u8 } from '../pool.js';
 import { emptyVectors, type StepVectors } from '../value.js';
 import { groupRows, type StepParams, withoutNames } from './aggregate-common.js';
-import { goSort, heapFix, heapPop, heapPush, type Less } from './aggregate-gosort.js';
+import { heapFix, heapPop, heapPush, type Less } from './go-heap.js';
 import { labelsHash } from './xxhash64.js';
 
 /** The largest float that converts to an int64 without overflow (Prometheus's `maxInt64`). */
