@@ -6,10 +6,15 @@
  * difference these functions go on and list them all, which changes nothing about pass or
  * fail.
  */
-import type { MatrixValue, QueryValue, VectorValue } from '@promql-ts/engine';
+import {
+  compareLabels,
+  type MatrixValue,
+  type QueryValue,
+  type VectorValue,
+} from '@promql-ts/engine';
 import { formatFloatG, quoteGo } from '@promql-ts/parser';
 import { RE2JS } from 're2js';
-import { compareLabels, formatLabels, labelsKey } from './labels.js';
+import { formatLabels, labelsKey } from './labels.js';
 import { isStaleMarker } from './promqltest/series.js';
 import type {
   Compat,

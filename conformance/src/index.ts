@@ -14,6 +14,8 @@
  * const result = await runTestFile(text, engine, { file: 'prometheus-v3.14.0/functions.test' });
  * ```
  */
+
+export { compareLabels } from '@promql-ts/engine';
 export {
   AT_MODIFIER_UNSAFE_FUNCTIONS,
   type AtModifierCase,
@@ -146,7 +148,7 @@ export {
   formatExpectedFailures,
   parseExpectedFailures,
 } from './expected-failures.js';
-export { compareLabels, formatLabels, labelsKey, sortLabelSets } from './labels.js';
+export { formatLabels, labelsKey, sortLabelSets } from './labels.js';
 export {
   applyLoad,
   type FloatSeriesSamples,

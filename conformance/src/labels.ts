@@ -3,9 +3,8 @@
  * identity keys, Prometheus's ordering (`labels.Compare`) and its printed form
  * (`labels.String`).
  */
-import type { Labels } from '@promql-ts/engine';
+import { compareLabels, type Labels } from '@promql-ts/engine';
 import { isLegacyLabelName, quoteGo } from '@promql-ts/parser';
-import { compareStrings } from '@promql-ts/storage-mem';
 
 /**
  * A string that is equal for two label sets exactly when they are equal (same order). A
@@ -15,21 +14,6 @@ import { compareStrings } from '@promql-ts/storage-mem';
  */
 export function labelsKey(labels: Labels): string {
   return JSON.stringify(labels.filter((l) => l.value !== '').map((l) => [l.name, l.value]));
-}
-
-/**
- * Prometheus's `labels.Compare`: label by label, name then value in byte order; a set that
- * is a prefix of the other sorts first.
- */
-export function compareLabels(a: Labels, b: Labels): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.name !== y.name) return compareStrings(x.name, y.name);
-    if (x.value !== y.value) return compareStrings(x.value, y.value);
-  }
-  return a.length - b.length;
 }
 
 /** A label set as Prometheus prints it: `{__name__="up", job="api"}`. */

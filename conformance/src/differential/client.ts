@@ -4,16 +4,16 @@
  * be compared with the same code. Values arrive as strings (`"1.5"`, `"NaN"`, `"+Inf"`,
  * `"-Inf"`) and timestamps as float seconds; both convert exactly.
  */
-import type {
-  Annotation,
-  InstantSample,
-  Labels,
-  QueryResult,
-  QueryStats,
-  QueryValue,
-  RangeSeries,
+import {
+  type Annotation,
+  compareStrings,
+  type InstantSample,
+  type Labels,
+  type QueryResult,
+  type QueryStats,
+  type QueryValue,
+  type RangeSeries,
 } from '@promql-ts/engine';
-import { compareStrings } from '@promql-ts/storage-mem';
 
 /** An error Prometheus answered with (`status: "error"`), or a failed request. */
 export class PrometheusApiError extends Error {

@@ -166,6 +166,19 @@ describe('range queries', () => {
     expect(Array.from(r.value.series[0]!.timestamps)).toEqual([0, M, 2 * M]);
   });
 
+  it('sorts series by labels in UTF-8 byte order, as Go compares strings', async () => {
+    // U+FFFD is EF BF BD in UTF-8, U+1F600 is F0 9F 98 80: U+FFFD sorts first in bytes,
+    // though its UTF-16 code unit (FFFD) is above the emoji's first one (D83D).
+    const s = arrayStorage([
+      { labels: { __name__: 'u', v: '\u{1F600}' }, samples: [[0, 1]] },
+      { labels: { __name__: 'u', v: '\uFFFD' }, samples: [[0, 2]] },
+      { labels: { __name__: 'u', v: 'z' }, samples: [[0, 3]] },
+    ]);
+    const r = await evaluateRange('u', s, { start: 0, end: 0, stepMs: 1000 });
+    if (r.value.type !== 'matrix') throw new Error(r.value.type);
+    expect(r.value.series.map((x) => x.values[0])).toEqual([3, 2, 1]);
+  });
+
   it("keeps each series' own timestamps when it has gaps", async () => {
     const r = await evaluateRange('gauge or http_requests_total{instance="a"} @ 60', storage, {
       start: 0,

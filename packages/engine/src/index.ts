@@ -38,7 +38,7 @@ export {
   toPrometheusData,
   toPrometheusJSON,
 } from './json.js';
-export { compareLabels, labelsFrom, labelsToString } from './labels.js';
+export { compareLabels, compareStrings, labelsFrom, labelsToString } from './labels.js';
 export { compileMatcher, MatcherError } from './matchers.js';
 export {
   type Compat,

@@ -13,9 +13,26 @@ export const METRIC_NAME = '__name__';
 /** The empty label set. */
 export const EMPTY_LABELS: Labels = Object.freeze([]);
 
-/** Byte-wise (code unit) string comparison, as Go compares strings. */
+/**
+ * Go's string comparison: by UTF-8 bytes. That is UTF-16 code unit order except that a
+ * surrogate pair (a code point above U+FFFF, F0.. in UTF-8) sorts after U+E000..U+FFFF
+ * (EE.. and EF..), though its code units (D800..DFFF) are smaller.
+ */
 export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (D800..DFFF) encode code points above FFFF: move them above E000..FFFF.
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 /** The value of label `name`, or `''` when the set has no such label. */

@@ -3,6 +3,8 @@
  * storage interface, with streaming loaders for the Prometheus text exposition format and
  * OpenMetrics.
  */
+
+export { compareStrings } from '@promql-ts/engine';
 export {
   InvalidLabelsError,
   isStorageError,
@@ -10,7 +12,7 @@ export {
   type StorageErrorCode,
   TextParseError,
 } from './errors.js';
-export { compareStrings, type LabelsInput, normalizeLabels } from './labels.js';
+export { type LabelsInput, normalizeLabels } from './labels.js';
 export {
   type AppendStatus,
   type DeleteResult,

@@ -1,6 +1,7 @@
+import { compareStrings } from '@promql-ts/engine';
 import { describe, expect, it } from 'vitest';
 import { InvalidLabelsError } from './errors.js';
-import { compareStrings, labelsEqual, labelsHash, normalizeLabels } from './labels.js';
+import { labelsEqual, labelsHash, normalizeLabels } from './labels.js';
 
 describe('compareStrings', () => {
   it('orders by code point (UTF-8 byte order), not by UTF-16 unit', () => {

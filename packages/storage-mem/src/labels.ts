@@ -1,7 +1,7 @@
 /**
  * Label sets: validation, normalisation and ordering.
  */
-import type { Label, Labels } from '@promql-ts/engine';
+import { compareStrings, type Label, type Labels } from '@promql-ts/engine';
 import { InvalidLabelsError } from './errors.js';
 
 /**
@@ -9,28 +9,6 @@ import { InvalidLabelsError } from './errors.js';
  * `{ __name__: 'up', job: 'api' }`.
  */
 export type LabelsInput = Labels | Readonly<Record<string, string>>;
-
-/**
- * Orders strings by Unicode code point, which is the order of their UTF-8 bytes and so
- * the order Prometheus (Go) sorts label names and values in. JavaScript's `<` compares
- * UTF-16 code units instead, which puts U+10000.. before U+E000..U+FFFF.
- */
-export function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (D800..DFFF) encode code points above FFFF: move them above E000..FFFF.
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
 
 /** True when `s` contains no lone surrogate, i.e. it is encodable as valid UTF-8. */
 export function isValidUtf16(s: string): boolean {

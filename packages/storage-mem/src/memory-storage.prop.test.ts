@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import type { Labels, Matcher, MatchType, SelectHints } from '@promql-ts/engine';
-import { compileMatcher } from '@promql-ts/engine';
+import { compareStrings, compileMatcher } from '@promql-ts/engine';
 import { describe, expect } from 'vitest';
-import { compareStrings, labelValue, normalizeLabels } from './labels.js';
+import { labelValue, normalizeLabels } from './labels.js';
 import { type AppendStatus, MemoryStorage, type OutOfOrderPolicy } from './memory-storage.js';
 import { STALE_NAN } from './values.js';
 

@@ -6,20 +6,20 @@
  * each label name and value to the ascending ids of the series carrying it; matchers are
  * evaluated as unions, intersections and differences of those lists.
  */
-import type {
-  Labels,
-  Matcher,
-  MetricMetadata,
-  SelectHints,
-  SeriesColumns,
-  Storage,
-  StorageSeries,
-  TimeRange,
+import {
+  compareStrings,
+  type Labels,
+  type Matcher,
+  type MetricMetadata,
+  type SelectHints,
+  type SeriesColumns,
+  type Storage,
+  type StorageSeries,
+  type TimeRange,
 } from '@promql-ts/engine';
 import { StorageError } from './errors.js';
 import { LabelIndex } from './label-index.js';
 import {
-  compareStrings,
   type LabelsInput,
   labelsEqual,
   labelsHash,
