@@ -1309,8 +1309,7 @@ class ReferenceKernels implements Kernels {
     out: StepMatrix,
     rowPoints: Uint32Array,
   ): number {
-    checkRangeAggregate(op, input.offsets, groups, rowPoints);
-    const n = input.offsets.length - 1;
+    const n = checkRangeAggregate(fn, input, grid, options, op, groups, nGroups, out, rowPoints);
     const nSteps = grid.nSteps;
     const rows = { values: new Float64Array(n * nSteps), mask: new Uint8Array(n * nSteps) };
     const flags = this.rangeFunction(fn, input, grid, options, rows);

@@ -27,6 +27,11 @@ export function checkSeries(input: SeriesBatch): number {
   return n;
 }
 
+/** Checks a batch, or a source's offsets; returns its series count. */
+export function checkInput(input: SeriesBatch | SeriesSource): number {
+  return isSource(input) ? checkOffsets(input.offsets) : checkSeries(input);
+}
+
 /** Checks the offsets of a batch or source (0 first, never decreasing); returns N. */
 export function checkOffsets(offsets: Uint32Array): number {
   if (offsets.length < 1) fail('offsets must hold N + 1 entries');
@@ -41,17 +46,29 @@ export function checkOffsets(offsets: Uint32Array): number {
   return n;
 }
 
-/** Checks the arguments of rangeAggregate that rangeFunction and aggregate do not. */
+/** Checks the arguments of rangeAggregate; returns the series count. */
 export function checkRangeAggregate(
+  fn: RangeFunction,
+  input: SeriesBatch | SeriesSource,
+  grid: StepGrid,
+  options: RangeFunctionOptions,
   op: AggregateOp,
-  offsets: Uint32Array,
   groups: Uint32Array,
+  nGroups: number,
+  out: StepMatrix,
   rowPoints: Uint32Array,
-): void {
+): number {
   if (op === 'quantile') fail('rangeAggregate cannot compute quantile');
-  const n = checkOffsets(offsets);
+  const n = checkInput(input);
+  checkGrid(grid);
+  checkRangeOptions(fn, options, grid.nSteps);
+  if (!Number.isInteger(nGroups) || nGroups < 0) fail(`bad nGroups ${nGroups}`);
+  checkMatrix(out, nGroups * grid.nSteps, 'out');
   if (groups.length !== n) fail(`groups must hold ${n} rows`);
   if (rowPoints.length < n) fail(`rowPoints must hold ${n} rows`);
+  for (let r = 0; r < n; r++)
+    if ((groups[r] as number) >= nGroups) fail('group index out of range');
+  return n;
 }
 
 /** A source's samples packed into one batch (for the kernels that take whole batches). */

@@ -34,12 +34,11 @@ import {
   checkGrid,
   checkGroups,
   checkHistograms,
+  checkInput,
   checkLength,
   checkMatrix,
-  checkOffsets,
   checkRangeAggregate,
   checkRangeOptions,
-  checkSeries,
   durationSeconds,
   isSource,
 } from './validate.js';
@@ -323,17 +322,13 @@ export class WasmKernels implements Kernels {
     options: InstantSelectorOptions,
     out: InstantSelectorOutput,
   ): void {
-    const batch = isSource(input) ? null : input;
-    const n = batch !== null ? checkSeries(batch) : checkOffsets(input.offsets);
+    const n = checkInput(input);
     checkGrid(grid);
     checkMatrix(out, n * grid.nSteps, 'out');
     checkLength(out.ts, n * grid.nSteps, 'out.ts');
-    if (
-      batch !== null &&
-      (batch.ts.buffer === this.wasmArena.memory.buffer ||
-        (input.offsets[n] as number) <= RANGE_BATCH_SAMPLES)
-    ) {
-      this.instantSelectorCall(batch, n, grid, options, out);
+    const whole = this.wholeBatch(input, n);
+    if (whole !== null) {
+      this.instantSelectorCall(whole, n, grid, options, out);
       return;
     }
     const nSteps = grid.nSteps;
@@ -387,19 +382,12 @@ export class WasmKernels implements Kernels {
   ): number {
     const id = RANGE_FUNCTION_IDS[fn];
     if (id === undefined) throw new RangeError(`kernels: unknown range function ${fn}`);
-    const batch = isSource(input) ? null : input;
-    const n = batch !== null ? checkSeries(batch) : checkOffsets(input.offsets);
+    const n = checkInput(input);
     checkGrid(grid);
     checkMatrix(out, n * grid.nSteps, 'out');
     checkRangeOptions(fn, options, grid.nSteps);
-    const offsets = input.offsets;
-    if (
-      batch !== null &&
-      (batch.ts.buffer === this.wasmArena.memory.buffer ||
-        (offsets[n] as number) <= RANGE_BATCH_SAMPLES)
-    ) {
-      return this.rangeFunctionCall(id, batch, n, grid, options, out);
-    }
+    const whole = this.wholeBatch(input, n);
+    if (whole !== null) return this.rangeFunctionCall(id, whole, n, grid, options, out);
     const counts = options.counts === undefined ? undefined : { windowSamples: 0 };
     const batchOptions = counts === undefined ? options : { ...options, counts };
     let flags = 0;
@@ -414,6 +402,16 @@ export class WasmKernels implements Kernels {
     });
     if (options.counts !== undefined) options.counts.windowSamples = windowSamples;
     return flags;
+  }
+
+  /**
+   * The batch itself when one kernel call should take it whole (it is in the memory
+   * already, or small); null when it goes in batches of rows (see inBatches).
+   */
+  private wholeBatch(input: SeriesBatch | SeriesSource, n: number): SeriesBatch | null {
+    if (isSource(input)) return null;
+    const inMemory = input.ts.buffer === this.wasmArena.memory.buffer;
+    return inMemory || (input.offsets[n] as number) <= RANGE_BATCH_SAMPLES ? input : null;
   }
 
   /**
@@ -485,18 +483,9 @@ export class WasmKernels implements Kernels {
     if (id === undefined) throw new RangeError(`kernels: unknown range function ${fn}`);
     const opId = AGGREGATE_OP_IDS[op];
     if (opId === undefined) throw new RangeError(`kernels: unknown aggregation ${op}`);
-    checkRangeAggregate(op, input.offsets, groups, rowPoints);
-    if (!isSource(input)) checkSeries(input);
-    const n = groups.length;
-    checkGrid(grid);
-    checkRangeOptions(fn, options, grid.nSteps);
+    const n = checkRangeAggregate(fn, input, grid, options, op, groups, nGroups, out, rowPoints);
     const nSteps = grid.nSteps;
     const cells = nGroups * nSteps;
-    checkMatrix(out, cells, 'out');
-    for (let r = 0; r < n; r++) {
-      if ((groups[r] as number) >= nGroups)
-        throw new RangeError('kernels: group index out of range');
-    }
     const arena = this.wasmArena;
     const mark = arena.mark();
     try {
