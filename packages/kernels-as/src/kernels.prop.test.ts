@@ -275,10 +275,17 @@ describe('range functions', () => {
       fc.array(
         fc.record({
           offset: fc.integer({ min: 0, max: 14_999 }),
-          start: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true })),
+          // Small integers put the counter's zero point right at the window's start
+          // (vFirst / result × sampled interval equal to the duration to the start).
+          start: fc.oneof(
+            fc.constant(0),
+            fc.integer({ min: 0, max: 60 }),
+            fc.double({ min: 0, max: 1e6, noNaN: true }),
+          ),
           steps: fc.array(
             fc.oneof(
               { weight: 8, arbitrary: fc.double({ min: 0, max: 100, noNaN: true }) },
+              { weight: 4, arbitrary: fc.integer({ min: 0, max: 5 }) },
               { weight: 1, arbitrary: fc.constant(-1) }, // a reset
               { weight: 1, arbitrary: fc.constant(Number.NaN) },
             ),
@@ -325,8 +332,9 @@ describe('range functions', () => {
       const want = bruteWindowSamples(spec, grid, options);
       for (const [name, k] of [...wasmImpls(), ['reference', impls.reference] as const]) {
         const counts = { windowSamples: 12345 };
-        // irate takes its own loop in the WebAssembly kernel; rate the general one.
-        for (const fn of ['irate', 'rate', 'irate'] as const) {
+        // irate and rate take their own loops in the WebAssembly kernel; sum_over_time
+        // the general one.
+        for (const fn of ['irate', 'rate', 'sum_over_time', 'irate', 'rate'] as const) {
           k.rangeFunction(fn, batch, grid, { ...options, counts }, matrix(cells));
           expectSameValues([counts.windowSamples], [want], `${name} ${fn} windowSamples`);
         }
