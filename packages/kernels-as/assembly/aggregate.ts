@@ -4,7 +4,7 @@
 // Semantics follow prometheus/prometheus promql/engine.go aggregation.
 
 import { FLAG_INVALID_QUANTILE, isInf, kahanComp, ldb, ldf, ldu, stb, stf, stu } from './common';
-import { quantileSorted, stableSort } from './sort';
+import { quantileSelect } from './sort';
 
 export const AGG_SUM: i32 = 0;
 export const AGG_AVG: i32 = 1;
@@ -392,8 +392,7 @@ function quantileAggregate(
       }
       if (Number.isNaN(q) || q < 0 || q > 1) flags |= FLAG_INVALID_QUANTILE;
       const start = valuesPtr + ((<usize>(ldu(startsPtr, g) - n)) << 3);
-      stableSort(start, n, tmpPtr);
-      stf(outVals, o, quantileSorted(q, start, n));
+      stf(outVals, o, quantileSelect(q, start, n, tmpPtr));
       stb(outMask, o, 1);
     }
   }

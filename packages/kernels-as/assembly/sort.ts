@@ -102,3 +102,93 @@ export function quantileSorted(q: f64, ptr: usize, n: i32): f64 {
   const weight = rank - floor<f64>(rank);
   return ldf(ptr, <i32>lowerIndex) * (1 - weight) + ldf(ptr, <i32>upperIndex) * weight;
 }
+
+/**
+ * The q-quantile of n values at ptr, as {@link quantileSorted} of their stable sort
+ * would give it, but by selection: only the two values the interpolation reads are put
+ * in place (expected linear time instead of n log n). The values are reordered; tmp
+ * must hold n values (the fallbacks sort).
+ *
+ * Equal keys are only identical values when no -0 is among them (NaN payloads aside,
+ * which no result shows), so the values a stable sort would put at the two ranks are
+ * then known without the order among equal keys; with a -0 the values are sorted
+ * stably instead, as they are when selection degenerates on adversarial input.
+ */
+export function quantileSelect(q: f64, ptr: usize, n: i32, tmp: usize): f64 {
+  if (n === 0 || Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  let negativeZero = false;
+  for (let i = 0; i < n; i++) {
+    if (reinterpret<u64>(ldf(ptr, i)) === 0x8000000000000000) {
+      negativeZero = true;
+      break;
+    }
+  }
+  const fn = <f64>n;
+  const rank = q * (fn - 1);
+  const lowerIndex = max<f64>(0, floor<f64>(rank));
+  const upperIndex = min<f64>(fn - 1, lowerIndex + 1);
+  const weight = rank - floor<f64>(rank);
+  const lo = <i32>lowerIndex;
+  const up = <i32>upperIndex;
+  if (negativeZero || n <= 16 || !selectRank(ptr, n, lo)) {
+    stableSort(ptr, n, tmp);
+    return ldf(ptr, lo) * (1 - weight) + ldf(ptr, up) * weight;
+  }
+  // Everything after lo sorts at or after it: the next rank is their minimum.
+  let upper = ldf(ptr, lo);
+  if (up > lo) {
+    upper = ldf(ptr, lo + 1);
+    for (let i = lo + 2; i < n; i++) {
+      const x = ldf(ptr, i);
+      if (keyLess(x, upper)) upper = x;
+    }
+  }
+  return ldf(ptr, lo) * (1 - weight) + upper * weight;
+}
+
+function swap(ptr: usize, i: i32, j: i32): void {
+  const t = ldf(ptr, i);
+  stf(ptr, i, ldf(ptr, j));
+  stf(ptr, j, t);
+}
+
+/**
+ * Reorders n values at ptr (by {@link keyLess}) so that index k holds the value of rank
+ * k, with no value after it sorting before it and none before it sorting after it:
+ * quickselect with a median-of-three pivot. Returns false, leaving the values in some
+ * order, when it needed more partitioning rounds than a few times log2(n) (so input
+ * built to defeat the pivot choice costs no more than a sort).
+ */
+function selectRank(ptr: usize, n: i32, k: i32): bool {
+  let l = 0;
+  let ir = n - 1;
+  let rounds = 4 * (32 - clz<i32>(n)) + 8;
+  while (ir > l + 1) {
+    if (--rounds < 0) return false;
+    const mid = (l + ir) >>> 1;
+    swap(ptr, mid, l + 1);
+    if (keyLess(ldf(ptr, ir), ldf(ptr, l))) swap(ptr, l, ir);
+    if (keyLess(ldf(ptr, ir), ldf(ptr, l + 1))) swap(ptr, l + 1, ir);
+    if (keyLess(ldf(ptr, l + 1), ldf(ptr, l))) swap(ptr, l, l + 1);
+    // ptr[l] <= pivot = ptr[l + 1] <= ptr[ir]: sentinels for both scans.
+    const pivot = ldf(ptr, l + 1);
+    let i = l + 1;
+    let j = ir;
+    for (;;) {
+      do i++;
+      while (keyLess(ldf(ptr, i), pivot));
+      do j--;
+      while (keyLess(pivot, ldf(ptr, j)));
+      if (j < i) break;
+      swap(ptr, i, j);
+    }
+    stf(ptr, l + 1, ldf(ptr, j));
+    stf(ptr, j, pivot);
+    if (j >= k) ir = j - 1;
+    if (j <= k) l = i;
+  }
+  if (ir === l + 1 && keyLess(ldf(ptr, ir), ldf(ptr, l))) swap(ptr, l, ir);
+  return true;
+}
