@@ -112,12 +112,14 @@ function followArena(kernels: Kernels): {
  * at its end, minus the same sum before it. The end value holds the result, which the
  * caller keeps.
  *
- * Before the measured run: two full GCs, then one unmeasured run, then a young-generation
- * GC that frees that run's garbage. A full GC deoptimises compiled code that refers to
- * objects it freed (V8's "weak objects"), so a run right after one would run partly
- * interpreted, boxing every number it reads on the heap: memory a warm engine does not
- * use. The unmeasured run compiles the code again, as Prometheus's measured query follows
- * a trivial one.
+ * Before the measured run: two full GCs, then three unmeasured runs, then a
+ * young-generation GC that frees their garbage. A full GC deoptimises compiled code that
+ * refers to objects it freed (V8's "weak objects"), so a run right after one would run
+ * partly interpreted, boxing every number it reads on the heap: memory a warm engine does
+ * not use. The unmeasured runs compile the code again (one was not always enough: V8
+ * optimises in the background, and a measured run sometimes still found a function
+ * unoptimised and allocated several times its usual memory), as Prometheus's measured
+ * query follows a trivial one.
  *
  * The kernels' WebAssembly memory is part of V8's external memory at its committed size;
  * it only grows, by doubling, and the pages its arena never handed out are never touched
@@ -131,7 +133,7 @@ export async function measurePeak<T>(
 ): Promise<{ peak: MemoryPeak; value: T }> {
   gc();
   gc();
-  await run();
+  for (let i = 0; i < 3; i++) await run();
   minorGc();
   const gcStarts: number[] = [];
   const observer = new PerformanceObserver((list) => {
