@@ -118,6 +118,13 @@ export function evalAggregateK(
     return o;
   };
 
+  // topk and bottomk (3.x) with a full heap replace its top only with a value wanted more:
+  // `worst` keeps each full group's top value, so that the loop rejects most samples
+  // after one comparison, without the heap.
+  const fastReject = (op === 'topk' || op === 'bottomk') && !legacy;
+  const isTop = op === 'topk';
+  const full = u8(nGroups);
+  const worst = f64(nGroups);
   const instant = nSteps === 1;
   const emitted: number[] = [];
   const selected = instant ? null : u8(nRows * nSteps);
@@ -145,11 +152,16 @@ export function evalAggregateK(
       return Number.isNaN(va) || va > values[col + b]!;
     };
     seen.fill(0);
+    full.fill(0);
     for (let r = 0; r < nRows; r++) {
       if (mask[col + r] !== 1) continue;
       const g = groupOf[r]!;
-      const h = heaps[g]!;
       const v = values[col + r]!;
+      if (full[g] === 1) {
+        const v0 = worst[g]!;
+        if (!(isTop ? v0 < v : v0 > v) && !(Number.isNaN(v0) && !Number.isNaN(v))) continue;
+      }
+      const h = heaps[g]!;
       if (seen[g] === 0) {
         seen[g] = 1;
         h.length = 0;
@@ -166,6 +178,10 @@ export function evalAggregateK(
           case 'bottomk':
             heapPush(h, r, bottom);
             break;
+        }
+        if (fastReject && h.length === k) {
+          full[g] = 1;
+          worst[g] = values[col + h[0]!]!;
         }
         continue;
       }
@@ -212,6 +228,10 @@ export function evalAggregateK(
         case 'limit_ratio':
           if (keptByRatio(ratio, offsetOf(r))) heapPush(h, r, top);
           break;
+      }
+      if (fastReject && h.length === k) {
+        full[g] = 1;
+        worst[g] = values[col + h[0]!]!;
       }
     }
     for (let g = 0; g < nGroups; g++) {

@@ -776,6 +776,21 @@ describe('properties', () => {
               out.mask[r * nSteps + s] === 1 && ls.some((l) => l.name === 'x' && l.value === x),
           ).length;
           expect(got).toBe(Math.min(k, n));
+          if (op === 'limitk') continue;
+          // The values picked are the k largest (smallest) of the group.
+          const all = rows
+            .filter(([ls, vs]) => ls.x === x && vs[s] !== null)
+            .map(([, vs]) => vs[s]!)
+            .sort((a, b) => (op === 'topk' ? b - a : a - b));
+          const picked = out.labels
+            .map((ls, r) => ({ ls, r }))
+            .filter(
+              ({ ls, r }) =>
+                out.mask[r * nSteps + s] === 1 && ls.some((l) => l.name === 'x' && l.value === x),
+            )
+            .map(({ r }) => out.values[r * nSteps + s]!)
+            .sort((a, b) => (op === 'topk' ? b - a : a - b));
+          expect(picked).toEqual(all.slice(0, k));
         }
       }
       if (op === 'topk' && nSteps === 1) {
