@@ -18,14 +18,12 @@ import { type BinaryOp, isSetOp, quoteGo, type VectorMatching } from '@promql-ts
 import { messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
+import { LabelSetIndex } from '../label-set-index.js';
 import {
   dropLabels,
   dropMetricName,
   getLabel,
   keepLabels,
-  keyForLabels,
-  keyWithoutLabels,
-  labelsKey,
   labelsToString,
   METRIC_NAME,
   matchLabels,
@@ -127,18 +125,13 @@ function signatureOrdinals(
   const names = matching.on
     ? [...matching.matchingLabels].sort()
     : [METRIC_NAME, ...matching.matchingLabels].sort();
-  const ordinals = new Map<string, number>();
+  const ordinals = new LabelSetIndex(
+    matching.on ? { kind: 'on', names } : { kind: 'without', names },
+    Math.max(lhs.length, rhs.length),
+  );
   const assign = (rows: readonly Labels[]): Int32Array => {
     const out = i32(rows.length);
-    for (let r = 0; r < rows.length; r++) {
-      const key = matching.on ? keyForLabels(rows[r]!, names) : keyWithoutLabels(rows[r]!, names);
-      let ord = ordinals.get(key);
-      if (ord === undefined) {
-        ord = ordinals.size;
-        ordinals.set(key, ord);
-      }
-      out[r] = ord;
-    }
+    for (let r = 0; r < rows.length; r++) out[r] = ordinals.add(rows[r]!);
     return out;
   };
   const l = assign(lhs);
@@ -545,7 +538,8 @@ function vectorVector(
   const outputOrd = i32(oneToOne ? 0 : nPairs).fill(-1);
   let nOutputs = 0;
   if (!oneToOne) {
-    const ords = new Map<string, number>();
+    const ords = new Map<number, number>();
+    const outputs = new LabelSetIndex(undefined, nLive);
     const owner: number[] = [];
     for (let m = 0; m < nMany; m++) {
       const sig = manySig[m]!;
@@ -554,7 +548,7 @@ function vectorVector(
       for (let p = pairStart[m]!; p < end; p++) {
         const live = liveIndex[p]!;
         if (live < 0) continue;
-        const key = `${sig}\u0002${labelsKey(labels[live]!)}`;
+        const key = outputs.add(labels[live]!) * nSigs + sig;
         let ord = ords.get(key);
         if (ord === undefined) {
           ord = ords.size;
@@ -809,25 +803,22 @@ function collectSteps(
   if (grid.startMs === grid.endMs) {
     if (error !== null) throw new ExecutionError(error.message);
     if (!ctx.delayedNameRemoval) {
-      const seen = new Set<string>();
+      const seen = new LabelSetIndex(undefined, nonEmpty.length);
       for (const r of nonEmpty) {
-        const key = labelsKey(v.labels[r]!);
-        if (seen.has(key)) throw new ExecutionError(SAME_LABELSET);
-        seen.add(key);
+        const before = seen.size;
+        if (seen.add(v.labels[r]!) < before) throw new ExecutionError(SAME_LABELSET);
       }
     }
     return nonEmpty.length === rows ? v : pickRows(v, nonEmpty);
   }
   const limit = error === null ? n : error.step;
   // Group the non-empty rows by label set, in order of first appearance.
-  const groupOf = new Map<string, number>();
+  const groupOf = new LabelSetIndex(undefined, nonEmpty.length);
   const groups: number[][] = [];
   let merged = false;
   for (const r of nonEmpty) {
-    const key = labelsKey(v.labels[r]!);
-    const g = groupOf.get(key);
-    if (g === undefined) {
-      groupOf.set(key, groups.length);
+    const g = groupOf.add(v.labels[r]!);
+    if (g === groups.length) {
       groups.push([r]);
     } else {
       groups[g]!.push(r);
