@@ -7,7 +7,8 @@
 import type { SeriesBatch, SeriesSource } from '@promql-ts/kernels';
 import { ExecutionError } from './errors.js';
 import type { LoadedSeries } from './eval/series.js';
-import { compareLabels, labelsKey } from './labels.js';
+import { ALL_LABELS, LabelSetIndex } from './label-set-index.js';
+import { compareLabels } from './labels.js';
 import { f64, i32, u8 } from './pool.js';
 import type { Labels } from './storage.js';
 
@@ -182,22 +183,21 @@ export function selectRows(v: StepVectors, rows: readonly number[]): StepVectors
  */
 export function mergeSameLabelsets(v: StepVectors): StepVectors {
   const { nSteps } = v;
-  const firstRow = new Map<string, number>();
+  const sets = new LabelSetIndex(ALL_LABELS, v.labels.length);
+  const rows: number[] = [];
   let duplicates = false;
   const target = i32(v.labels.length);
   for (let r = 0; r < v.labels.length; r++) {
-    const key = labelsKey(v.labels[r]!);
-    const f = firstRow.get(key);
-    if (f === undefined) {
-      firstRow.set(key, r);
+    const ord = sets.add(v.labels[r]!);
+    if (ord === rows.length) {
+      rows.push(r);
       target[r] = r;
     } else {
       duplicates = true;
-      target[r] = f;
+      target[r] = rows[ord]!;
     }
   }
   if (!duplicates) return v;
-  const rows = [...firstRow.values()];
   const index = new Map(rows.map((r, i) => [r, i]));
   const out = selectRows(v, rows);
   for (let r = 0; r < v.labels.length; r++) {

@@ -4,7 +4,8 @@
  */
 import { isStaleNaN } from '@promql-ts/kernels';
 import { ExecutionError } from '../errors.js';
-import { compareLabels, dropMetricName, labelsKey } from '../labels.js';
+import { ALL_LABELS, LabelSetIndex } from '../label-set-index.js';
+import { compareLabels, dropMetricName } from '../labels.js';
 import { SAME_LABELSET } from '../ops/checks.js';
 import type { InstantSample, QueryValue, RangeSeries } from '../result.js';
 import {
@@ -73,13 +74,12 @@ export function toQueryValue(
 
 function instantSamples(v: StepVectors, t: number, check: boolean): InstantSample[] {
   const out: InstantSample[] = [];
-  const seen = new Set<string>();
+  const seen = check ? new LabelSetIndex(ALL_LABELS, v.labels.length) : null;
   for (let r = 0; r < v.labels.length; r++) {
     if (v.mask[r * v.nSteps] !== 1) continue;
-    if (check) {
-      const key = labelsKey(v.labels[r]!);
-      if (seen.has(key)) throw new ExecutionError(SAME_LABELSET);
-      seen.add(key);
+    if (seen !== null) {
+      const before = seen.size;
+      if (seen.add(v.labels[r]!) < before) throw new ExecutionError(SAME_LABELSET);
     }
     out.push({ metric: v.labels[r]!, t, v: v.values[r * v.nSteps]! });
   }

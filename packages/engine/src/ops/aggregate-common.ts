@@ -3,6 +3,8 @@
  * Prometheus's `fParams` does before the per-step work), and the assignment of input
  * rows to groups (`generateGroupingKey` / `generateGroupingLabels` in promql/engine.go).
  */
+
+import { LabelSetIndex } from '../label-set-index.js';
 import {
   compareStrings,
   dropLabels,
@@ -150,16 +152,11 @@ export function groupLabels(
     }
     return { groupOf, firstRow };
   }
-  const index = new Map<string, number>();
+  const index = new LabelSetIndex(without ? { kind: 'without', names } : { kind: 'on', names });
   for (let r = 0; r < n; r++) {
     if (present !== null && present[r] !== 1) continue;
-    const key = groupingKey(labels[r]!, names, without);
-    let g = index.get(key);
-    if (g === undefined) {
-      g = firstRow.length;
-      index.set(key, g);
-      firstRow.push(r);
-    }
+    const g = index.add(labels[r]!);
+    if (g === firstRow.length) firstRow.push(r);
     groupOf[r] = g;
   }
   return { groupOf, firstRow };

@@ -2,7 +2,7 @@
  * Checks on results that Prometheus makes between operations.
  */
 import { ExecutionError } from '../errors.js';
-import { labelsKey } from '../labels.js';
+import { ALL_LABELS, LabelSetIndex } from '../label-set-index.js';
 import type { Labels } from '../storage.js';
 
 /** Prometheus's error for two series with one label set in a result. */
@@ -14,10 +14,9 @@ export const SAME_LABELSET = 'vector cannot contain metrics with the same labels
  */
 export function checkUniqueLabelsets(labels: readonly Labels[]): void {
   if (labels.length < 2) return;
-  const seen = new Set<string>();
+  const seen = new LabelSetIndex(ALL_LABELS, labels.length);
   for (const ls of labels) {
-    const key = labelsKey(ls);
-    if (seen.has(key)) throw new ExecutionError(SAME_LABELSET);
-    seen.add(key);
+    const before = seen.size;
+    if (seen.add(ls) < before) throw new ExecutionError(SAME_LABELSET);
   }
 }
