@@ -104,9 +104,9 @@ export function evalAggregateK(
 
   const heaps: number[][] = Array.from({ length: nGroups }, () => []);
   const seen = u8(nGroups);
-  // The loop below walks all rows at one step: read step-major copies (the column of a
-  // step is contiguous) rather than jump a row's length between reads.
-  const { values, mask } = stepMajor(input);
+  // The loop below walks all rows at one step, a row's length apart: each cache line it
+  // reads serves the next steps of that row too, so no step-major copy is needed.
+  const { values, mask } = input;
   // Sampling offsets for limit_ratio, computed once per series when first needed.
   const offsets = op === 'limit_ratio' ? f64(nRows).fill(Number.NaN) : null;
   const offsetOf = (r: number): number => {
@@ -141,22 +141,21 @@ export function evalAggregateK(
       k = legacy ? Math.trunc(f) : Math.min(Math.trunc(f), nSeries);
       if (k < 1) continue;
     }
-    const col = s * nRows;
     // Go's heaps compare by value; NaN counts as less than everything.
     const top: Less<number> = (a, b) => {
-      const va = values[col + a]!;
-      return Number.isNaN(va) || va < values[col + b]!;
+      const va = values[a * nSteps + s]!;
+      return Number.isNaN(va) || va < values[b * nSteps + s]!;
     };
     const bottom: Less<number> = (a, b) => {
-      const va = values[col + a]!;
-      return Number.isNaN(va) || va > values[col + b]!;
+      const va = values[a * nSteps + s]!;
+      return Number.isNaN(va) || va > values[b * nSteps + s]!;
     };
     seen.fill(0);
     full.fill(0);
     for (let r = 0; r < nRows; r++) {
-      if (mask[col + r] !== 1) continue;
+      if (mask[r * nSteps + s] !== 1) continue;
       const g = groupOf[r]!;
-      const v = values[col + r]!;
+      const v = values[r * nSteps + s]!;
       if (full[g] === 1) {
         const v0 = worst[g]!;
         if (!(isTop ? v0 < v : v0 > v) && !(Number.isNaN(v0) && !Number.isNaN(v))) continue;
@@ -181,14 +180,14 @@ export function evalAggregateK(
         }
         if (fastReject && h.length === k) {
           full[g] = 1;
-          worst[g] = values[col + h[0]!]!;
+          worst[g] = values[h[0]! * nSteps + s]!;
         }
         continue;
       }
       switch (op) {
         case 'topk': {
           if (legacy) {
-            const v0 = values[col + h[0]!]!;
+            const v0 = values[h[0]! * nSteps + s]!;
             if (h.length < k || v0 < v || Number.isNaN(v0)) {
               if (h.length === k) heapPop(h, top);
               heapPush(h, r, top);
@@ -196,7 +195,7 @@ export function evalAggregateK(
           } else if (h.length < k) {
             heapPush(h, r, top);
           } else {
-            const v0 = values[col + h[0]!]!;
+            const v0 = values[h[0]! * nSteps + s]!;
             if (v0 < v || (Number.isNaN(v0) && !Number.isNaN(v))) {
               h[0] = r;
               if (k > 1) heapFix(h, 0, top);
@@ -206,7 +205,7 @@ export function evalAggregateK(
         }
         case 'bottomk': {
           if (legacy) {
-            const v0 = values[col + h[0]!]!;
+            const v0 = values[h[0]! * nSteps + s]!;
             if (h.length < k || v0 > v || Number.isNaN(v0)) {
               if (h.length === k) heapPop(h, bottom);
               heapPush(h, r, bottom);
@@ -214,7 +213,7 @@ export function evalAggregateK(
           } else if (h.length < k) {
             heapPush(h, r, bottom);
           } else {
-            const v0 = values[col + h[0]!]!;
+            const v0 = values[h[0]! * nSteps + s]!;
             if (v0 > v || (Number.isNaN(v0) && !Number.isNaN(v))) {
               h[0] = r;
               if (k > 1) heapFix(h, 0, bottom);
@@ -231,7 +230,7 @@ export function evalAggregateK(
       }
       if (fastReject && h.length === k) {
         full[g] = 1;
-        worst[g] = values[col + h[0]!]!;
+        worst[g] = values[h[0]! * nSteps + s]!;
       }
     }
     for (let g = 0; g < nGroups; g++) {
@@ -247,30 +246,6 @@ export function evalAggregateK(
     }
   }
   return instant ? instantResult(input, emitted) : rangeResult(input, selected!);
-}
-
-/** The values and mask of `v` step-major (a step's cells contiguous); `v`'s own for one step. */
-function stepMajor(v: StepVectors): { values: Float64Array; mask: Uint8Array } {
-  const { nSteps } = v;
-  const nRows = v.labels.length;
-  if (nSteps === 1) return v;
-  const values = f64(nRows * nSteps);
-  const mask = u8(nRows * nSteps);
-  // Blocks of rows × steps, so that both sides of the copy stay in cache.
-  const B = 32;
-  for (let r0 = 0; r0 < nRows; r0 += B) {
-    const r1 = Math.min(nRows, r0 + B);
-    for (let s0 = 0; s0 < nSteps; s0 += B) {
-      const s1 = Math.min(nSteps, s0 + B);
-      for (let r = r0; r < r1; r++) {
-        for (let s = s0, i = r * nSteps + s0; s < s1; s++, i++) {
-          values[s * nRows + r] = v.values[i]!;
-          mask[s * nRows + r] = v.mask[i]!;
-        }
-      }
-    }
-  }
-  return { values, mask };
 }
 
 /** The emitted rows of a one-step evaluation, in Prometheus's order. */
