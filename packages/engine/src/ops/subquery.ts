@@ -2,11 +2,11 @@
  * Subqueries: `expr[range:step]` evaluates `expr` on its own grid of steps (aligned to
  * multiples of the step) and hands the points to a range function as raw samples.
  */
-import type { SeriesBatch } from '@promql-ts/kernels';
 import type { EvalContext } from '../eval/context.js';
+import { LoadedSeries } from '../eval/series.js';
 import { dropMetricName } from '../labels.js';
 import type { SubqueryPlan } from '../plan/nodes.js';
-import { f64, u32 } from '../pool.js';
+import { u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import { type Grid, makeGrid, type RangeVectors, type Value } from '../value.js';
 
@@ -28,45 +28,52 @@ export function subqueryGrid(ctx: EvalContext, plan: SubqueryPlan, grid: Grid): 
 
 /**
  * Turns the inner result into raw samples: one series per row, a sample at every step the
- * row has a point.
+ * row has a point. The samples are not packed here: a range function over the subquery
+ * copies them a batch of series at a time straight into the kernels' memory (the inner
+ * result stays in the query's buffers until the query ends), and other readers pack them
+ * on first use.
  */
 export function subqueryResult(plan: SubqueryPlan, inner: Value, innerGrid: Grid): RangeVectors {
   if (inner.kind !== 'vector') {
     throw new Error(`subquery of a ${inner.kind} value`);
   }
-  const { nSteps } = inner;
+  const { nSteps, mask, values } = inner;
   const labels: Labels[] = [];
   const rows: number[] = [];
-  let total = 0;
+  const counts: number[] = [];
   for (let r = 0; r < inner.labels.length; r++) {
     let n = 0;
     const base = r * nSteps;
-    for (let s = 0; s < nSteps; s++) n += inner.mask[base + s]!;
+    for (let s = 0; s < nSteps; s++) n += mask[base + s]!;
     if (n === 0) continue;
     rows.push(r);
+    counts.push(n);
     const ls = inner.labels[r]!;
     labels.push(inner.dropName[r] === 1 ? dropMetricName(ls) : ls);
-    total += n;
   }
-  const ts = f64(total);
-  const values = f64(total);
   const offsets = u32(rows.length + 1);
-  let k = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const base = rows[i]! * nSteps;
-    for (let s = 0; s < nSteps; s++) {
-      if (inner.mask[base + s] !== 1) continue;
-      ts[k] = innerGrid.startMs + s * innerGrid.stepMs;
-      values[k] = inner.values[base + s]!;
-      k++;
+  for (let i = 0; i < rows.length; i++) offsets[i + 1] = offsets[i]! + counts[i]!;
+  const { startMs, stepMs } = innerGrid;
+  const copy = (from: number, to: number, ts: Float64Array, vs: Float64Array): void => {
+    let k = 0;
+    for (let i = from; i < to; i++) {
+      const base = rows[i]! * nSteps;
+      for (let s = 0; s < nSteps; s++) {
+        if (mask[base + s] !== 1) continue;
+        ts[k] = startMs + s * stepMs;
+        vs[k] = values[base + s]!;
+        k++;
+      }
     }
-    offsets[i + 1] = k;
-  }
-  const batch: SeriesBatch = { ts, values, offsets };
+  };
+  const series = new LoadedSeries(labels, offsets, copy);
   return {
     kind: 'range',
     labels,
-    batch,
+    get batch() {
+      return series.batch;
+    },
+    source: series,
     window: { rangeMs: plan.rangeMs, offsetMs: plan.offsetMs, atMs: plan.atMs, modifier: 'none' },
   };
 }
