@@ -112,8 +112,9 @@ function followArena(kernels: Kernels): {
  * at its end, minus the same sum before it. The end value holds the result, which the
  * caller keeps.
  *
- * Before the measured run: two full GCs, then three unmeasured runs, then a
- * young-generation GC that frees their garbage. A full GC deoptimises compiled code that
+ * Before the measured run: two full GCs, then three unmeasured runs, then two
+ * young-generation GCs that free their garbage, and a wait for external memory to
+ * settle. A full GC deoptimises compiled code that
  * refers to objects it freed (V8's "weak objects"), so a run right after one would run
  * partly interpreted, boxing every number it reads on the heap: memory a warm engine does
  * not use. The unmeasured runs compile the code again (one was not always enough: V8
@@ -134,7 +135,19 @@ export async function measurePeak<T>(
   gc();
   gc();
   for (let i = 0; i < 3; i++) await run();
+  // Two young-generation GCs: the second waits for the first's concurrent sweeping of
+  // array buffers, whose release lowers external memory. Then until external memory is
+  // still: a buffer of the unmeasured runs released during the measured run would lower
+  // the measured growth (below zero, at times).
   minorGc();
+  minorGc();
+  let external = v8.getHeapStatistics().external_memory;
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 2));
+    const now = v8.getHeapStatistics().external_memory;
+    if (now === external) break;
+    external = now;
+  }
   const gcStarts: number[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gcStarts.push(e.startTime);
