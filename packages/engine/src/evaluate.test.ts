@@ -376,6 +376,17 @@ describe('explain', () => {
     );
   });
 
+  it('asks the storage for only the newest sample when a selector is read at one time', () => {
+    const latest = (text: string) => / latest\)|\(latest\)/.test(text);
+    expect(latest(explain('gauge', 5 * M))).toBe(true);
+    expect(latest(explain('sum(gauge @ 100)', { start: 0, end: M, stepMs: S }))).toBe(true);
+    expect(latest(explain('gauge', { start: 0, end: M, stepMs: S }))).toBe(false);
+    expect(latest(explain('gauge smoothed', 5 * M, { experimental: true }))).toBe(false);
+    expect(latest(explain('max_over_time(gauge[5m:1m])', 5 * M))).toBe(false);
+    // One read for both: the range selector needs the whole range.
+    expect(latest(explain('gauge + rate(gauge[5m])', 5 * M))).toBe(false);
+  });
+
   it('marks step-invariant subtrees', () => {
     expect(explain('sum(gauge @ 100)', { start: 0, end: M, stepMs: S })).toMatch(
       /^StepInvariant \(evaluated once\)\n└─ Aggregate sum/,

@@ -75,6 +75,12 @@ export interface SelectHints extends TimeRange {
   readonly by: boolean;
   /** Upper bound on the number of series the caller will use, if known. */
   readonly limit?: number;
+  /**
+   * True when only each series' newest sample in `[startMs, endMs]` is used (an instant
+   * selector evaluated at one time): an adapter may return just that sample per series.
+   * Returning more is always allowed.
+   */
+  readonly latestOnly?: boolean;
 }
 
 /**

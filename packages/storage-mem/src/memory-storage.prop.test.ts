@@ -230,6 +230,18 @@ describe('MemoryStorage: what is read equals what was written', () => {
         });
         expect(gotColumns).toEqual(want);
       }
+      // Only the newest sample of each series, when that is all the reader needs.
+      const latest = storage.selectColumns([], { ...hints(start, end), latestOnly: true });
+      const m = latest.labels.length;
+      expect(Array.from(latest.offsets)).toEqual(Array.from({ length: m + 1 }, (_, i) => i));
+      const lts = new Float64Array(m);
+      const lvs = new Float64Array(m);
+      latest.copy(0, m, lts, lvs);
+      const gotLatest = new Map<string, [number, bigint][]>();
+      latest.labels.forEach((ls, i) => {
+        gotLatest.set(keyOf(ls), [[lts[i]!, bitsOf(lvs, i)]]);
+      });
+      expect(gotLatest).toEqual(new Map([...want].map(([k, ss]) => [k, [ss[ss.length - 1]!]])));
     }
     let total = 0;
     for (const s of model.series.values()) total += s.samples.size;

@@ -366,7 +366,8 @@ export class MemoryStorage implements Storage {
    * See `Storage.selectColumns`: the series of `select`, with the number of their samples
    * in `[hints.startMs, hints.endMs]`; `copy` copies those samples straight from the
    * chunks. A series that gains samples in the range after the call still gives exactly
-   * the counted number (its first ones).
+   * the counted number (its first ones). With `hints.latestOnly`, only each series' newest
+   * sample in the range is counted and copied.
    */
   selectColumns(matchers: readonly Matcher[], hints: SelectHints): SeriesColumns {
     const ids = this.#postingsFor(matchers);
@@ -375,12 +376,14 @@ export class MemoryStorage implements Storage {
     const limit = hints.limit !== undefined && hints.limit > 0 ? hints.limit : Infinity;
     const picked: MemSeries[] = [];
     const counts: number[] = [];
+    // An instant selector at one time needs only each series' newest sample.
+    const latest = hints.latestOnly === true;
     for (let i = 0; i < ids.length && picked.length < limit; i++) {
       const s = this.#series[ids[i]!]!;
       const n = s.countIn(start, end);
       if (n === 0) continue;
       picked.push(s);
-      counts.push(n);
+      counts.push(latest ? 1 : n);
     }
     const offsets = new Uint32Array(picked.length + 1);
     const labels: Labels[] = new Array(picked.length);
@@ -396,7 +399,10 @@ export class MemoryStorage implements Storage {
         for (let i = from; i < to; i++) {
           const at = offsets[i]! - base;
           const n = offsets[i + 1]! - offsets[i]!;
-          if (picked[i]!.copyIn(start, end, timestamps, values, at, n) !== at + n) {
+          const copied = latest
+            ? picked[i]!.copyLatestIn(start, end, timestamps, values, at)
+            : picked[i]!.copyIn(start, end, timestamps, values, at, n);
+          if (copied !== at + n) {
             throw new StorageError(
               'changed',
               `series ${JSON.stringify(Object.fromEntries(labels[i]!.map((l) => [l.name, l.value])))} lost samples while a query read it`,

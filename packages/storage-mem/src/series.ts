@@ -514,6 +514,30 @@ export class MemSeries {
     return k;
   }
 
+  /**
+   * Copies the newest sample in `[start, end]`, if any, into `ts`/`vs` at `at`; returns
+   * the index after what it wrote.
+   */
+  copyLatestIn(start: number, end: number, ts: Float64Array, vs: Float64Array, at: number): number {
+    if (this.samples === 0 || this.maxT < start || this.minT > end) return at;
+    const head = this.head;
+    const len = this.headLen;
+    if (head !== null && len > 0 && head[0]! <= end) {
+      const i = upperBound(head, 0, len, end) - 1;
+      return head[i]! >= start
+        ? copySamples(head, head, i, i + 1, ts, vs, at, head.length >> 1)
+        : at;
+    }
+    const chunks = this.chunks;
+    for (let c = chunks.length - 1; c >= 0; c--) {
+      const cts = chunks[c]!.timestamps;
+      if (cts[0]! > end) continue;
+      const i = upperBound(cts, 0, cts.length, end) - 1;
+      return cts[i]! >= start ? copySamples(cts, chunks[c]!.values, i, i + 1, ts, vs, at) : at;
+    }
+    return at;
+  }
+
   /** The first sealed chunk that may hold samples at or after `start`. */
   #firstChunkFor(start: number): number {
     const chunks = this.chunks;

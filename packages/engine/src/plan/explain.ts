@@ -73,6 +73,7 @@ function selectLine(s: SelectPlan): string {
   if (h.func !== null) hints.push(`func=${h.func}`);
   if (h.rangeMs > 0) hints.push(`range=${formatDuration(h.rangeMs)}`);
   if (h.stepMs > 0) hints.push(`step=${formatDuration(h.stepMs)}`);
+  if (h.latestOnly === true) hints.push('latest');
   if (h.grouping.length > 0) hints.push(`${h.by ? 'by' : 'without'}=(${h.grouping.join(', ')})`);
   return `select#${s.id} {${s.written.map(printMatcher).join(', ')}} from ${time(h.startMs)} to ${time(h.endMs)}${hints.length > 0 ? ` (${hints.join(' ')})` : ''}`;
 }

@@ -214,6 +214,8 @@ class Lowerer {
       func: enclosing.func,
       grouping: enclosing.grouping,
       by: enclosing.by,
+      // Evaluated at one time, a selector takes each series' newest sample there.
+      latestOnly: start === end && !e.smoothed,
     });
     return { kind: 'Selector', select, offsetMs, atMs, smoothed: e.smoothed, ast: e };
   }
@@ -304,6 +306,11 @@ class Lowerer {
         rangeMs: h.rangeMs === hints.rangeMs ? h.rangeMs : 0,
         func: h.func === hints.func ? h.func : null,
         grouping: sameStrings(h.grouping, hints.grouping) && h.by === hints.by ? h.grouping : [],
+        latestOnly:
+          h.latestOnly === true &&
+          hints.latestOnly === true &&
+          h.startMs === hints.startMs &&
+          h.endMs === hints.endMs,
       };
       return existing;
     }
