@@ -84,7 +84,9 @@ export async function queryPrometheus(
   const at = text.lastIndexOf('"stats":');
   const statsOnly = !decode && text.startsWith('{"status":"success"') && at > 0;
   const body = (
-    statsOnly ? { status: 'success', data: JSON.parse(`{${text.slice(at, -2)}}`) } : JSON.parse(text)
+    statsOnly
+      ? { status: 'success', data: JSON.parse(`{${text.slice(at, -2)}}`) }
+      : JSON.parse(text)
   ) as {
     status: string;
     errorType?: string;
