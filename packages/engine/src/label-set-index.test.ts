@@ -58,6 +58,14 @@ describe('LabelSetIndex', () => {
     }
   });
 
+  test('hashes names and values apart', () => {
+    // Moving characters between a name and a value changes the hash.
+    const all: Projection = { kind: 'all' };
+    expect(projectionHash([{ name: 'ab', value: 'x' }], all)).not.toBe(
+      projectionHash([{ name: 'a', value: 'bx' }], all),
+    );
+  });
+
   test('tells apart different sets with the same hash', () => {
     // Find two one-label sets whose hashes collide (a birthday search over 32 bits).
     const seen = new Map<number, string>();
