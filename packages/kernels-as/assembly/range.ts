@@ -70,7 +70,6 @@ let gP1: usize = 0;
 let gP2: usize = 0;
 let gFn: i32 = 0;
 let gModifier: i32 = 0;
-let gLegacy: bool = false;
 let gRangeSeconds: f64 = 0;
 let gFlags: i32 = 0;
 let gOk: bool = false;
@@ -191,7 +190,6 @@ export function range_eval(
   gP2 = p2Ptr;
   gFn = fn;
   gModifier = modifier;
-  gLegacy = legacy !== 0;
   gRangeSeconds = rangeSeconds;
   gFlags = 0;
   gBuf0 = scratchPtr;
@@ -300,11 +298,18 @@ function instantValues(
 }
 
 /**
- * rate, increase and delta of 3.x without modifiers: the arithmetic of
- * {@link extrapolatedRate} and {@link rateFactor} in one loop over the windows, with the
- * window bounds, the counter resets and the cached extrapolation factor in locals (no
- * per-cell dispatch, no calls). Only the resets inside a window are visited: their
- * positions are listed once per series at `resetsPtr`.
+ * rate, increase and delta of 3.x without modifiers, in one loop over the windows with
+ * the window bounds, the counter resets and the extrapolation factor in locals (no
+ * per-cell dispatch, no calls). Semantics follow prometheus/prometheus
+ * promql/functions.go extrapolatedRate (3.x).
+ *
+ * Only the resets inside a window are visited: their positions are listed once per
+ * series at `resetsPtr`. The extrapolation factor, (sampledInterval + durationToStart +
+ * durationToEnd) / sampledInterval (over the range's seconds for rate), depends, but for
+ * a counter's zero point, only on where the window's first and last samples sit in it,
+ * which repeats from step to step for regular scrapes: it is kept for the last window
+ * geometry seen and reused when the next window has the same (computed by the same
+ * operations on the same operands, so the result is unchanged, bit for bit).
  */
 function extrapolatedRates(
   fn: i32,
@@ -329,7 +334,7 @@ function extrapolatedRates(
   const isRate = fn === FN_RATE;
   const open = leftOpen !== 0;
   let windowSamples: i64 = 0;
-  // The extrapolation of the last window geometry seen (see rateFactor).
+  // The extrapolation of the last window geometry seen.
   let cStartMs: f64 = NaN;
   let cEndMs: f64 = NaN;
   let cSpanMs: f64 = NaN;
@@ -411,10 +416,10 @@ function extrapolatedRates(
         cZeroBound = (durationToStart / sampledInterval) * (1 + 1e-9);
       }
       let factor = cFactor;
-      // The zero point (see rateFactor) moves the start only when vFirst / result is
-      // below cToStart / cSampled; cZeroBound is that ratio raised by far more than the
-      // rounding of either side, so a first value at or above result × cZeroBound needs
-      // no division.
+      // A counter's zero point (durationToZero, when shorter than durationToStart,
+      // replaces it) moves the start only when vFirst / result is below cToStart /
+      // cSampled; cZeroBound is that ratio raised by far more than the rounding of either
+      // side, so a first value at or above result × cZeroBound needs no division.
       if (isCounter && result > 0 && vFirst >= 0 && !(vFirst >= result * cZeroBound)) {
         const durationToZero = cSampled * (vFirst / result);
         if (durationToZero < cToStart) {
@@ -616,9 +621,10 @@ function windowValue(a: i32, b: i32, i: i32, evalT: f64, rangeStart: f64, end: f
   }
 }
 
-// === rate/increase/delta(v range-vector) instant-vector ===
-// Semantics follow prometheus/prometheus promql/functions.go extrapolatedRate (3.x)
-// and, with gLegacy, the same function as of v2.42.0.
+// === rate/increase/delta(v range-vector) instant-vector, 2.x ===
+// Semantics follow prometheus/prometheus promql/functions.go extrapolatedRate as of
+// v2.42.0 (range_eval's legacy flag). The 3.x function is extrapolatedRates, which
+// range_eval calls for every window at once.
 function extrapolatedRate(
   a: i32,
   b: i32,
@@ -644,9 +650,6 @@ function extrapolatedRate(
       result += v(pos - 1);
     }
   }
-  if (!gLegacy) {
-    return result * rateFactor(first, last, n, rangeStart, rangeEnd, result, isCounter, isRate);
-  }
   // 2.42: the zero point first, then the thresholds.
   let durationToStart = (t(first) - rangeStart) / 1000;
   const durationToEnd = (rangeEnd - t(last)) / 1000;
@@ -665,75 +668,6 @@ function extrapolatedRate(
   let factor = extrapolateToInterval / sampledInterval;
   if (isRate) factor /= gRangeSeconds;
   return result * factor;
-}
-
-// The extrapolation factor of the 3.x rate: (sampledInterval + durationToStart +
-// durationToEnd) / sampledInterval, over the range's seconds for rate. Everything but a
-// counter's zero point depends only on where the window's first and last samples sit in
-// it, which repeats from step to step for regular scrapes: those values are kept for the
-// last window geometry seen and reused when the next window has the same (computed by
-// the same operations on the same operands, so the result is unchanged, bit for bit).
-let cStartMs: f64 = NaN;
-let cEndMs: f64 = NaN;
-let cSpanMs: f64 = NaN;
-let cN: i32 = -1;
-let cRangeSeconds: f64 = NaN;
-let cSampled: f64 = 0;
-let cToStart: f64 = 0; // after the threshold
-let cToEnd: f64 = 0; // after the threshold
-let cFactor: f64 = 0; // without a zero point, before the division by the range
-let cRateFactor: f64 = 0; // cFactor / range seconds
-
-function rateFactor(
-  first: i32,
-  last: i32,
-  n: i32,
-  rangeStart: f64,
-  rangeEnd: f64,
-  result: f64,
-  isCounter: bool,
-  isRate: bool,
-): f64 {
-  const startMs = t(first) - rangeStart;
-  const endMs = rangeEnd - t(last);
-  const spanMs = t(last) - t(first);
-  if (
-    startMs !== cStartMs ||
-    endMs !== cEndMs ||
-    spanMs !== cSpanMs ||
-    n !== cN ||
-    gRangeSeconds !== cRangeSeconds
-  ) {
-    cStartMs = startMs;
-    cEndMs = endMs;
-    cSpanMs = spanMs;
-    cN = n;
-    cRangeSeconds = gRangeSeconds;
-    let durationToStart = startMs / 1000;
-    let durationToEnd = endMs / 1000;
-    const sampledInterval = spanMs / 1000;
-    const averageDurationBetweenSamples = sampledInterval / <f64>(n - 1);
-    const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-    if (durationToStart >= extrapolationThreshold) {
-      durationToStart = averageDurationBetweenSamples / 2;
-    }
-    if (durationToEnd >= extrapolationThreshold) {
-      durationToEnd = averageDurationBetweenSamples / 2;
-    }
-    cSampled = sampledInterval;
-    cToStart = durationToStart;
-    cToEnd = durationToEnd;
-    cFactor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-    cRateFactor = cFactor / gRangeSeconds;
-  }
-  if (isCounter && result > 0 && v(first) >= 0) {
-    const durationToZero = cSampled * (v(first) / result);
-    if (durationToZero < cToStart) {
-      const factor = (cSampled + durationToZero + cToEnd) / cSampled;
-      return isRate ? factor / gRangeSeconds : factor;
-    }
-  }
-  return isRate ? cRateFactor : cFactor;
 }
 
 // Linear interpolation between samples p and p+1 at time x; a counter that went down
