@@ -23,6 +23,7 @@ import {
   emptyVectors,
   type Grid,
   makeGrid,
+  markDistinct,
   type StepScalars,
   type StepVectors,
   type Value,
@@ -339,6 +340,8 @@ async function loadSeries(
   let maxSeries = 0;
   for (const [select, loaded] of results) {
     if (opts.signal?.aborted) break;
+    // A storage returns each series once.
+    markDistinct(loaded.labels);
     samples += loaded.sampleCount;
     series.set(select.id, loaded);
     maxSeries = Math.max(maxSeries, loaded.labels.length);

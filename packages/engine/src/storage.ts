@@ -167,7 +167,8 @@ export interface Storage {
   /**
    * The series that match all `matchers` and have samples in `[hints.startMs,
    * hints.endMs]`, with those samples. Series come back in any order; the engine sorts
-   * what it needs. Every series has at least one sample in the range.
+   * what it needs. Every series has at least one sample in the range, and comes once (no
+   * two with the same labels).
    */
   select(matchers: readonly Matcher[], hints: SelectHints): MaybePromise<readonly StorageSeries[]>;
 

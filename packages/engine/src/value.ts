@@ -160,13 +160,32 @@ export function dropEmptyRows(v: StepVectors): StepVectors {
   return selectRows(v, keep);
 }
 
+/**
+ * Arrays of rows' label sets known to hold no two equal sets, without checking again:
+ * a storage read's series, a range function's results, the rows of a merge, and subsets
+ * of such rows. Keyed by the array itself: an operation that changes labels makes a new
+ * array, which is not known until marked.
+ */
+const distinctRows = new WeakSet<readonly Labels[]>();
+
+/** Marks `labels` as holding no two equal label sets; returns it. */
+export function markDistinct<L extends readonly Labels[]>(labels: L): L {
+  distinctRows.add(labels);
+  return labels;
+}
+
+/** Whether `labels` is known to hold no two equal label sets (see {@link markDistinct}). */
+export function knownDistinct(labels: readonly Labels[]): boolean {
+  return distinctRows.has(labels);
+}
+
 /** The rows `rows` of `v`, in that order. */
 export function selectRows(v: StepVectors, rows: readonly number[]): StepVectors {
   const { nSteps } = v;
-  const out = emptyVectors(
-    rows.map((r) => v.labels[r]!),
-    nSteps,
-  );
+  const labels = rows.map((r) => v.labels[r]!);
+  // A subset of distinct rows (each row taken once) is distinct.
+  if (knownDistinct(v.labels) && new Set(rows).size === rows.length) markDistinct(labels);
+  const out = emptyVectors(labels, nSteps);
   for (let i = 0; i < rows.length; i++) {
     const src = rows[i]! * nSteps;
     out.values.set(v.values.subarray(src, src + nSteps), i * nSteps);
@@ -182,6 +201,7 @@ export function selectRows(v: StepVectors, rows: readonly number[]): StepVectors
  * otherwise the vector holds the same label set twice at one time, which is an error.
  */
 export function mergeSameLabelsets(v: StepVectors): StepVectors {
+  if (knownDistinct(v.labels)) return v;
   const { nSteps } = v;
   const sets = new LabelSetIndex(ALL_LABELS, v.labels.length);
   const rows: number[] = [];
@@ -197,7 +217,10 @@ export function mergeSameLabelsets(v: StepVectors): StepVectors {
       target[r] = rows[ord]!;
     }
   }
-  if (!duplicates) return v;
+  if (!duplicates) {
+    markDistinct(v.labels);
+    return v;
+  }
   const index = new Map(rows.map((r, i) => [r, i]));
   const out = selectRows(v, rows);
   for (let r = 0; r < v.labels.length; r++) {
@@ -215,6 +238,7 @@ export function mergeSameLabelsets(v: StepVectors): StepVectors {
     }
     if (v.dropName[r] === 1) out.dropName[index.get(t)!] = 1;
   }
+  markDistinct(out.labels);
   return out;
 }
 

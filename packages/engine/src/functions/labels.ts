@@ -12,7 +12,7 @@ import type { EvalContext } from '../eval/context.js';
 import { getLabel, METRIC_NAME } from '../labels.js';
 import { u8 } from '../pool.js';
 import type { Label, Labels } from '../storage.js';
-import { mergeSameLabelsets, type StepVectors } from '../value.js';
+import { knownDistinct, markDistinct, mergeSameLabelsets, type StepVectors } from '../value.js';
 import type { FunctionImpl } from './index.js';
 import { replaceLabel } from './replace-label.js';
 import { maySameLabelsets } from './same-labelsets.js';
@@ -103,8 +103,17 @@ export function expandTemplate(
  * merge copies them when it merges rows. The merge runs only when two rows may have the
  * same labels (it would return its input otherwise).
  */
-function rewritten(v: StepVectors, labels: Labels[], dropName: Uint8Array): StepVectors {
+function rewritten(
+  v: StepVectors,
+  labels: Labels[],
+  dropName: Uint8Array,
+  distinct = false,
+): StepVectors {
   const out: StepVectors = { ...v, labels, dropName };
+  if (distinct) {
+    markDistinct(labels);
+    return out;
+  }
   return maySameLabelsets(labels) ? mergeSameLabelsets(out) : out;
 }
 
@@ -134,8 +143,12 @@ const labelReplace: FunctionImpl = (ctx, plan, args) => {
   const inLabels = v.labels;
   let labels: Labels[] | null = null; // copied at the first changed row
   let dropName: Uint8Array | null = null; // copied at the first changed flag
+  // Distinct rows stay distinct when no row had the destination label before: each keeps
+  // all its labels and gains at most that one.
+  let distinct = knownDistinct(inLabels);
   for (let r = 0; r < inLabels.length; r++) {
     const ls = inLabels[r]!;
+    if (distinct && getLabel(ls, dst) !== '') distinct = false;
     const value = getLabel(ls, src);
     let res = results.get(value);
     if (res === undefined) {
@@ -156,7 +169,7 @@ const labelReplace: FunctionImpl = (ctx, plan, args) => {
       dropName[r] = 0;
     }
   }
-  return rewritten(v, labels ?? inLabels, dropName ?? v.dropName);
+  return rewritten(v, labels ?? inLabels, dropName ?? v.dropName, distinct);
 };
 
 /** `label_join(v, dst, separator, src...)`. */

@@ -11,7 +11,7 @@ import type { EvalContext } from '../eval/context.js';
 import { goSort } from '../functions/gosort.js';
 import type { AggregatePlan } from '../plan/nodes.js';
 import { f64, u8 } from '../pool.js';
-import { emptyVectors, type StepVectors } from '../value.js';
+import { emptyVectors, knownDistinct, markDistinct, type StepVectors } from '../value.js';
 import { groupRows, type StepParams, withoutNames } from './aggregate-common.js';
 import { heapFix, heapPop, heapPush, type Less } from './go-heap.js';
 import { labelsHash } from './xxhash64.js';
@@ -250,10 +250,10 @@ export function evalAggregateK(
 
 /** The emitted rows of a one-step evaluation, in Prometheus's order. */
 function instantResult(input: StepVectors, rows: readonly number[]): StepVectors {
-  const out = emptyVectors(
-    rows.map((r) => input.labels[r]!),
-    1,
-  );
+  const labels = rows.map((r) => input.labels[r]!);
+  // Each row is emitted once at the one step.
+  if (knownDistinct(input.labels)) markDistinct(labels);
+  const out = emptyVectors(labels, 1);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     out.values[i] = input.values[r]!;
@@ -276,10 +276,9 @@ function rangeResult(input: StepVectors, selected: Uint8Array): StepVectors {
       }
     }
   }
-  const out = emptyVectors(
-    rows.map((r) => input.labels[r]!),
-    nSteps,
-  );
+  const labels = rows.map((r) => input.labels[r]!);
+  if (knownDistinct(input.labels)) markDistinct(labels);
+  const out = emptyVectors(labels, nSteps);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     out.dropName[i] = input.dropName[r]!;

@@ -15,6 +15,8 @@ import {
   emptyVectors,
   type Grid,
   kernelGrid,
+  knownDistinct,
+  markDistinct,
   type RangeVectors,
   rangeInput,
   type StepScalars,
@@ -250,7 +252,13 @@ export function finishLabels(
     }
     dropName[i] = dropsName ? 1 : 0;
   }
-  if (!ctx.delayedNameRemoval && metadataVaries) checkUniqueLabelsets(labels);
+  if (!ctx.delayedNameRemoval && metadataVaries) {
+    checkUniqueLabelsets(labels);
+    markDistinct(labels);
+  } else if (knownDistinct(inputLabels)) {
+    // The same sets, or all without one same name: still distinct.
+    markDistinct(labels);
+  }
   return { labels, dropName };
 }
 
