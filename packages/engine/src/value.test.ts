@@ -1,6 +1,15 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { countOnes } from './value.js';
+import type { Labels } from './storage.js';
+import {
+  countOnes,
+  emptyVectors,
+  knownDistinct,
+  markDistinct,
+  mergeSameLabelsets,
+  type StepVectors,
+  selectRows,
+} from './value.js';
 
 describe('countOnes', () => {
   test.prop([
@@ -18,5 +27,34 @@ describe('countOnes', () => {
     const to = Math.min(Math.max(a, b), bits.length);
     const expected = bits.slice(from, to).filter(Boolean).length;
     expect(countOnes(mask, from, to)).toBe(expected);
+  });
+});
+
+describe('rows known to be distinct', () => {
+  const ls = (v: string): Labels => [{ name: 'a', value: v }];
+  const rows = (values: string[]): StepVectors => {
+    const out = emptyVectors(values.map(ls), 2);
+    out.mask.fill(1);
+    return out;
+  };
+
+  test('a merge marks its result, and a marked array is not checked again', () => {
+    const v = rows(['x', 'y']);
+    expect(knownDistinct(v.labels)).toBe(false);
+    expect(mergeSameLabelsets(v)).toBe(v);
+    expect(knownDistinct(v.labels)).toBe(true);
+    // Equal sets at the same steps fail the merge, unless the array is (wrongly) marked.
+    const dup = rows(['x', 'x']);
+    expect(() => mergeSameLabelsets(dup)).toThrow('same labelset');
+    markDistinct(dup.labels);
+    expect(mergeSameLabelsets(dup)).toBe(dup);
+  });
+
+  test('subsets of marked rows are marked; repeated rows are not', () => {
+    const v = rows(['x', 'y', 'z']);
+    markDistinct(v.labels);
+    expect(knownDistinct(selectRows(v, [2, 0]).labels)).toBe(true);
+    expect(knownDistinct(selectRows(v, [1, 1]).labels)).toBe(false);
+    expect(knownDistinct(selectRows(rows(['x', 'y']), [0, 1]).labels)).toBe(false);
   });
 });
