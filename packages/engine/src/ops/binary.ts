@@ -32,7 +32,14 @@ import {
 import type { BinaryPlan } from '../plan/nodes.js';
 import { f64, i32, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
-import type { Grid, StepScalars, StepVectors, Value } from '../value.js';
+import {
+  type Grid,
+  knownDistinct,
+  markDistinct,
+  type StepScalars,
+  type StepVectors,
+  type Value,
+} from '../value.js';
 import { SAME_LABELSET } from './checks.js';
 
 /** Evaluates a binary operation at every step of `grid`. */
@@ -590,6 +597,10 @@ function vectorVector(
       nOutputs,
     });
   }
+  // No signature had two one-side rows, two many-side rows (one-to-one) or two rows with
+  // the same result labels (group_x): every result's labels are then its own (results of
+  // different signatures differ in a matching label; fill pairs are left to the check).
+  if (suspect === null && fillOne === null && fillMany === null) markDistinct(labels);
   return { value, error };
 }
 
@@ -802,13 +813,17 @@ function collectSteps(
   for (let r = 0; r < rows; r++) if (hasPoint(vMask, r * n, n)) nonEmpty.push(r);
   if (grid.startMs === grid.endMs) {
     if (error !== null) throw new ExecutionError(error.message);
-    if (!ctx.delayedNameRemoval) {
+    if (!ctx.delayedNameRemoval && !knownDistinct(v.labels)) {
       const seen = new LabelSetIndex(undefined, nonEmpty.length);
       for (const r of nonEmpty) {
         const before = seen.size;
         if (seen.add(v.labels[r]!) < before) throw new ExecutionError(SAME_LABELSET);
       }
     }
+    return nonEmpty.length === rows ? v : pickRows(v, nonEmpty);
+  }
+  if (knownDistinct(v.labels)) {
+    if (error !== null) throw new ExecutionError(error.message);
     return nonEmpty.length === rows ? v : pickRows(v, nonEmpty);
   }
   const limit = error === null ? n : error.step;
@@ -880,7 +895,10 @@ function pickRows(v: StepVectors, rows: readonly number[]): StepVectors {
   }
   return {
     kind: 'vector',
-    labels: rows.map((r) => v.labels[r]!),
+    // Rows picked once each: a subset of distinct rows is distinct.
+    labels: knownDistinct(v.labels)
+      ? markDistinct(rows.map((r) => v.labels[r]!))
+      : rows.map((r) => v.labels[r]!),
     dropName,
     values,
     mask,
