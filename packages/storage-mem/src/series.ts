@@ -449,16 +449,14 @@ export class MemSeries {
       const ts = chunks[i]!.timestamps;
       const len = ts.length;
       if (ts[0]! > end) return n;
-      const lo = ts[0]! >= start ? 0 : lowerBound(ts, 0, len, start);
-      const hi = ts[len - 1]! <= end ? len : upperBound(ts, lo, len, end);
-      if (lo < hi) n += hi - lo;
+      const [lo, hi] = bounds(ts, len, start, end);
+      n += hi - lo;
     }
     const buf = this.head;
     const len = this.headLen;
     if (buf !== null && len > 0 && buf[0]! <= end && buf[len - 1]! >= start) {
-      const lo = buf[0]! >= start ? 0 : lowerBound(buf, 0, len, start);
-      const hi = buf[len - 1]! <= end ? len : upperBound(buf, lo, len, end);
-      if (lo < hi) n += hi - lo;
+      const [lo, hi] = bounds(buf, len, start, end);
+      n += hi - lo;
     }
     return n;
   }
@@ -498,15 +496,13 @@ export class MemSeries {
       const cts = c.timestamps;
       const len = cts.length;
       if (cts[0]! > end) return k;
-      const lo = cts[0]! >= start ? 0 : lowerBound(cts, 0, len, start);
-      const hi = cts[len - 1]! <= end ? len : upperBound(cts, lo, len, end);
+      const [lo, hi] = bounds(cts, len, start, end);
       if (lo < hi) k = copySamples(cts, c.values, lo, Math.min(hi, lo + limit - k), ts, vs, k);
     }
     const buf = this.head;
     const len = this.headLen;
     if (k < limit && buf !== null && len > 0 && buf[0]! <= end && buf[len - 1]! >= start) {
-      const lo = buf[0]! >= start ? 0 : lowerBound(buf, 0, len, start);
-      const hi = buf[len - 1]! <= end ? len : upperBound(buf, lo, len, end);
+      const [lo, hi] = bounds(buf, len, start, end);
       if (lo < hi) {
         k = copySamples(buf, buf, lo, Math.min(hi, lo + limit - k), ts, vs, k, buf.length >> 1);
       }
