@@ -134,11 +134,6 @@ export class LabelSetIndex {
     return this.#sets.length;
   }
 
-  /** The ordinal of `ls`'s projection, or -1 when it has not been seen. */
-  find(ls: Labels): number {
-    return this.#find(ls, projectionHash(ls, this.#projection) | 0);
-  }
-
   /** The ordinal of `ls`'s projection, numbering it when it is new. */
   add(ls: Labels): number {
     const h = projectionHash(ls, this.#projection) | 0;

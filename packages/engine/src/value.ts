@@ -179,12 +179,12 @@ export function knownDistinct(labels: readonly Labels[]): boolean {
   return distinctRows.has(labels);
 }
 
-/** The rows `rows` of `v`, in that order. */
+/** The rows `rows` of `v` (each at most once), in that order. */
 export function selectRows(v: StepVectors, rows: readonly number[]): StepVectors {
   const { nSteps } = v;
   const labels = rows.map((r) => v.labels[r]!);
-  // A subset of distinct rows (each row taken once) is distinct.
-  if (knownDistinct(v.labels) && new Set(rows).size === rows.length) markDistinct(labels);
+  // Some of distinct rows, each once, are distinct.
+  if (knownDistinct(v.labels)) markDistinct(labels);
   const out = emptyVectors(labels, nSteps);
   for (let i = 0; i < rows.length; i++) {
     const src = rows[i]! * nSteps;
