@@ -1,6 +1,11 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { LabelSetIndex, type Projection, projectionHash } from './label-set-index.js';
+import {
+  LabelSetIndex,
+  type Projection,
+  projectionHash,
+  sameProjection,
+} from './label-set-index.js';
 import { keyForLabels, keyWithoutLabels, labelsKey } from './labels.js';
 import type { Labels } from './storage.js';
 
@@ -51,6 +56,13 @@ describe('LabelSetIndex', () => {
       // Seen sets keep their ordinals.
       for (const ls of sets) expect(index.add(ls)).toBe(byKey.get(stringKey(ls, p)));
       expect(index.size).toBe(byKey.size);
+    },
+  );
+
+  test.prop([arbLabels, arbLabels, arbProjection])(
+    'sameProjection compares projections as their string keys do',
+    (a, b, p) => {
+      expect(sameProjection(a, b, p)).toBe(stringKey(a, p) === stringKey(b, p));
     },
   );
 
