@@ -38,6 +38,7 @@ import {
   markDistinct,
   type StepScalars,
   type StepVectors,
+  selectRows,
   type Value,
 } from '../value.js';
 import { SAME_LABELSET } from './checks.js';
@@ -820,29 +821,28 @@ function collectSteps(
         if (seen.add(v.labels[r]!) < before) throw new ExecutionError(SAME_LABELSET);
       }
     }
-    return nonEmpty.length === rows ? v : pickRows(v, nonEmpty);
-  }
-  if (knownDistinct(v.labels)) {
-    if (error !== null) throw new ExecutionError(error.message);
-    return nonEmpty.length === rows ? v : pickRows(v, nonEmpty);
+    return nonEmpty.length === rows ? v : selectRows(v, nonEmpty);
   }
   const limit = error === null ? n : error.step;
-  // Group the non-empty rows by label set, in order of first appearance.
-  const groupOf = new LabelSetIndex(undefined, nonEmpty.length);
+  // Group the non-empty rows by label set, in order of first appearance (rows known
+  // distinct are each a group of their own).
   const groups: number[][] = [];
   let merged = false;
-  for (const r of nonEmpty) {
-    const g = groupOf.add(v.labels[r]!);
-    if (g === groups.length) {
-      groups.push([r]);
-    } else {
-      groups[g]!.push(r);
-      merged = true;
+  if (!knownDistinct(v.labels)) {
+    const groupOf = new LabelSetIndex(undefined, nonEmpty.length);
+    for (const r of nonEmpty) {
+      const g = groupOf.add(v.labels[r]!);
+      if (g === groups.length) {
+        groups.push([r]);
+      } else {
+        groups[g]!.push(r);
+        merged = true;
+      }
     }
   }
   if (!merged) {
     if (error !== null) throw new ExecutionError(error.message);
-    return nonEmpty.length === rows ? v : pickRows(v, nonEmpty);
+    return nonEmpty.length === rows ? v : selectRows(v, nonEmpty);
   }
   const values = f64(groups.length * n);
   const mask = u8(groups.length * n);
@@ -877,31 +877,4 @@ function collectSteps(
 function hasPoint(mask: Uint8Array, start: number, n: number): boolean {
   for (let s = 0; s < n; s++) if (mask[start + s] === 1) return true;
   return false;
-}
-
-/** The rows `rows` of `v`. */
-function pickRows(v: StepVectors, rows: readonly number[]): StepVectors {
-  const n = v.nSteps;
-  const values = f64(rows.length * n);
-  const mask = u8(rows.length * n);
-  const dropName = u8(rows.length);
-  const vValues = v.values;
-  const vMask = v.mask;
-  for (let i = 0; i < rows.length; i++) {
-    const src = rows[i]! * n;
-    values.set(vValues.subarray(src, src + n), i * n);
-    mask.set(vMask.subarray(src, src + n), i * n);
-    dropName[i] = v.dropName[rows[i]!]!;
-  }
-  return {
-    kind: 'vector',
-    // Rows picked once each: a subset of distinct rows is distinct.
-    labels: knownDistinct(v.labels)
-      ? markDistinct(rows.map((r) => v.labels[r]!))
-      : rows.map((r) => v.labels[r]!),
-    dropName,
-    values,
-    mask,
-    nSteps: n,
-  };
 }
