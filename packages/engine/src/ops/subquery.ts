@@ -8,7 +8,7 @@ import { dropMetricName } from '../labels.js';
 import type { SubqueryPlan } from '../plan/nodes.js';
 import { u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
-import { type Grid, makeGrid, type RangeVectors, type Value } from '../value.js';
+import { countOnes, type Grid, makeGrid, type RangeVectors, type Value } from '../value.js';
 
 /**
  * The inner grid of a subquery evaluated for the outer `grid`: from the first multiple of
@@ -42,9 +42,7 @@ export function subqueryResult(plan: SubqueryPlan, inner: Value, innerGrid: Grid
   const rows: number[] = [];
   const counts: number[] = [];
   for (let r = 0; r < inner.labels.length; r++) {
-    let n = 0;
-    const base = r * nSteps;
-    for (let s = 0; s < nSteps; s++) n += mask[base + s]!;
+    const n = countOnes(mask, r * nSteps, (r + 1) * nSteps);
     if (n === 0) continue;
     rows.push(r);
     counts.push(n);
