@@ -178,56 +178,53 @@ export function evalAggregateK(
             heapPush(h, r, bottom);
             break;
         }
-        if (fastReject && h.length === k) {
-          full[g] = 1;
-          worst[g] = values[h[0]! * nSteps + s]!;
-        }
-        continue;
-      }
-      switch (op) {
-        case 'topk': {
-          if (legacy) {
-            const v0 = values[h[0]! * nSteps + s]!;
-            if (h.length < k || v0 < v || Number.isNaN(v0)) {
-              if (h.length === k) heapPop(h, top);
+      } else {
+        switch (op) {
+          case 'topk': {
+            if (legacy) {
+              const v0 = values[h[0]! * nSteps + s]!;
+              if (h.length < k || v0 < v || Number.isNaN(v0)) {
+                if (h.length === k) heapPop(h, top);
+                heapPush(h, r, top);
+              }
+            } else if (h.length < k) {
               heapPush(h, r, top);
+            } else {
+              const v0 = values[h[0]! * nSteps + s]!;
+              if (v0 < v || (Number.isNaN(v0) && !Number.isNaN(v))) {
+                h[0] = r;
+                if (k > 1) heapFix(h, 0, top);
+              }
             }
-          } else if (h.length < k) {
-            heapPush(h, r, top);
-          } else {
-            const v0 = values[h[0]! * nSteps + s]!;
-            if (v0 < v || (Number.isNaN(v0) && !Number.isNaN(v))) {
-              h[0] = r;
-              if (k > 1) heapFix(h, 0, top);
-            }
+            break;
           }
-          break;
-        }
-        case 'bottomk': {
-          if (legacy) {
-            const v0 = values[h[0]! * nSteps + s]!;
-            if (h.length < k || v0 > v || Number.isNaN(v0)) {
-              if (h.length === k) heapPop(h, bottom);
+          case 'bottomk': {
+            if (legacy) {
+              const v0 = values[h[0]! * nSteps + s]!;
+              if (h.length < k || v0 > v || Number.isNaN(v0)) {
+                if (h.length === k) heapPop(h, bottom);
+                heapPush(h, r, bottom);
+              }
+            } else if (h.length < k) {
               heapPush(h, r, bottom);
+            } else {
+              const v0 = values[h[0]! * nSteps + s]!;
+              if (v0 > v || (Number.isNaN(v0) && !Number.isNaN(v))) {
+                h[0] = r;
+                if (k > 1) heapFix(h, 0, bottom);
+              }
             }
-          } else if (h.length < k) {
-            heapPush(h, r, bottom);
-          } else {
-            const v0 = values[h[0]! * nSteps + s]!;
-            if (v0 > v || (Number.isNaN(v0) && !Number.isNaN(v))) {
-              h[0] = r;
-              if (k > 1) heapFix(h, 0, bottom);
-            }
+            break;
           }
-          break;
+          case 'limitk':
+            if (h.length < k) heapPush(h, r, top);
+            break;
+          case 'limit_ratio':
+            if (keptByRatio(ratio, offsetOf(r))) heapPush(h, r, top);
+            break;
         }
-        case 'limitk':
-          if (h.length < k) heapPush(h, r, top);
-          break;
-        case 'limit_ratio':
-          if (keptByRatio(ratio, offsetOf(r))) heapPush(h, r, top);
-          break;
       }
+      // However the heap filled (a group's first sample at this step included).
       if (fastReject && h.length === k) {
         full[g] = 1;
         worst[g] = values[h[0]! * nSteps + s]!;
