@@ -95,12 +95,20 @@ export function quantileSorted(q: f64, ptr: usize, n: i32): f64 {
   if (n === 0 || Number.isNaN(q)) return NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
-  const fn = <f64>n;
-  const rank = q * (fn - 1);
-  const lowerIndex = max<f64>(0, floor<f64>(rank));
-  const upperIndex = min<f64>(fn - 1, lowerIndex + 1);
-  const weight = rank - floor<f64>(rank);
-  return ldf(ptr, <i32>lowerIndex) * (1 - weight) + ldf(ptr, <i32>upperIndex) * weight;
+  quantileRank(q, n);
+  const upper = min<i32>(n - 1, qLower + 1);
+  return ldf(ptr, qLower) * (1 - qWeight) + ldf(ptr, upper) * qWeight;
+}
+
+// Where the q-quantile of n sorted values lies (q in [0, 1], n > 0): qWeight of the way
+// from the value of rank qLower to the next one. Set by quantileRank.
+let qLower: i32 = 0;
+let qWeight: f64 = 0;
+
+function quantileRank(q: f64, n: i32): void {
+  const rank = q * (<f64>n - 1);
+  qLower = <i32>max<f64>(0, floor<f64>(rank));
+  qWeight = rank - floor<f64>(rank);
 }
 
 /**
@@ -115,9 +123,8 @@ export function quantileSorted(q: f64, ptr: usize, n: i32): f64 {
  * stably instead, as they are when selection degenerates on adversarial input.
  */
 export function quantileSelect(q: f64, ptr: usize, n: i32, tmp: usize): f64 {
-  if (n === 0 || Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
+  // No value is read for these.
+  if (n === 0 || Number.isNaN(q) || q < 0 || q > 1) return quantileSorted(q, ptr, n);
   let negativeZero = false;
   for (let i = 0; i < n; i++) {
     if (reinterpret<u64>(ldf(ptr, i)) === 0x8000000000000000) {
@@ -125,20 +132,16 @@ export function quantileSelect(q: f64, ptr: usize, n: i32, tmp: usize): f64 {
       break;
     }
   }
-  const fn = <f64>n;
-  const rank = q * (fn - 1);
-  const lowerIndex = max<f64>(0, floor<f64>(rank));
-  const upperIndex = min<f64>(fn - 1, lowerIndex + 1);
-  const weight = rank - floor<f64>(rank);
-  const lo = <i32>lowerIndex;
-  const up = <i32>upperIndex;
+  quantileRank(q, n);
+  const lo = qLower;
+  const weight = qWeight;
   if (negativeZero || n <= 16 || !selectRank(ptr, n, lo)) {
     stableSort(ptr, n, tmp);
-    return ldf(ptr, lo) * (1 - weight) + ldf(ptr, up) * weight;
+    return quantileSorted(q, ptr, n);
   }
   // Everything after lo sorts at or after it: the next rank is their minimum.
   let upper = ldf(ptr, lo);
-  if (up > lo) {
+  if (lo + 1 < n) {
     upper = ldf(ptr, lo + 1);
     for (let i = lo + 2; i < n; i++) {
       const x = ldf(ptr, i);
