@@ -114,10 +114,9 @@ function followArena(kernels: Kernels): {
  *
  * Before the measured run: two full GCs, then three unmeasured runs, then two
  * young-generation GCs that free their garbage, and a wait for external memory to
- * settle. A full GC deoptimises compiled code that
- * refers to objects it freed (V8's "weak objects"), so a run right after one would run
- * partly interpreted, boxing every number it reads on the heap: memory a warm engine does
- * not use. The unmeasured runs compile the code again (one was not always enough: V8
+ * settle. A full GC deoptimises compiled code that refers to objects it freed (V8's "weak
+ * objects"), so a run right after one would run partly interpreted, boxing every number
+ * it reads on the heap: memory a warm engine does not use. The unmeasured runs compile the code again (one was not always enough: V8
  * optimises in the background, and a measured run sometimes still found a function
  * unoptimised and allocated several times its usual memory), as Prometheus's measured
  * query follows a trivial one.

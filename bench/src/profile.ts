@@ -213,7 +213,7 @@ function summarise(p: CpuProfile): {
     const id = p.samples[i]!;
     const self = keyOf.get(id)!;
     const fn = node.get(id)?.callFrame.functionName;
-    if (fn === '(idle)' || fn === FLUSH_FUNCTION) continue;
+    if (fn === '(idle)' || fn === flushCaches.name) continue;
     totalUs += us;
     self.selfUs += us;
     areas.set(self.area, (areas.get(self.area) ?? 0) + us);
@@ -236,7 +236,6 @@ function summarise(p: CpuProfile): {
 // faster, spending its time elsewhere. So each profiled run follows a write over a
 // buffer larger than the caches (`--flush-mb`, 0 for none); that time is left out.
 const flushBuffer = new Float64Array((FLUSH_MB * 2 ** 20) / 8);
-const FLUSH_FUNCTION = 'flushCaches';
 function flushCaches(): void {
   for (let i = 0; i < flushBuffer.length; i += 8) flushBuffer[i]! += 1;
 }
