@@ -89,6 +89,10 @@ let sortedLen: i32 = 0;
 let transitions: i32 = 0;
 let resetCount: i32 = 0;
 let resetCursor: i32 = 0;
+// sum/avg_over_time of a series whose sums are exact: the series' first sample, and
+// prefix sums in gBuf0 (see exactPrefixSums).
+let exactSums: bool = false;
+let seriesLo: i32 = 0;
 
 function v(i: i32): f64 {
   return ldf(gVals, i);
@@ -443,12 +447,44 @@ function startSeries(lo: i32, hi: i32): void {
   transitions = 0;
   resetCursor = 0;
   resetCount = 0;
+  exactSums = (gFn === FN_SUM || gFn === FN_AVG) && exactPrefixSums(lo, hi);
+  seriesLo = lo;
   if ((gFn === FN_RATE || gFn === FN_INCREASE) && gModifier === MOD_NONE) {
     // Positions i (lo < i < hi) where the counter went down.
     for (let i = lo + 1; i < hi; i++) {
       if (v(i) < v(i - 1)) stu(gInts, resetCount++, i);
     }
   }
+}
+
+/**
+ * Prefix sums of samples [lo, hi) into gBuf0 (P(k), the sum of the first k samples, at
+ * index k, for k = 0 … hi - lo; the one past maxLen lands in gBuf1, which sum and avg do
+ * not use), when every sum of them is exact: all samples are integers and the sum of
+ * their magnitudes is at most 2^52. Every partial sum is then an integer that a float64
+ * holds exactly, so each addition of the compensated loop (sumOverTime, avgOverTime) is
+ * exact, its compensation stays +0 and it never switches to the incremental mean: a
+ * window's result is P(b) - P(a) (over the count for avg), bit for bit, without a pass
+ * over the window. (Neither side yields -0: a sum starting from +0, or x - x, is +0, and
+ * the loop's -0 / n + c / n is +0 too.) Integer gauges (bytes, counts, queue lengths)
+ * are common; for anything else this stops at the first sample that is not an integer.
+ */
+function exactPrefixSums(lo: i32, hi: i32): bool {
+  let magnitude: f64 = 0;
+  for (let i = lo; i < hi; i++) {
+    const x = v(i);
+    if (x !== trunc<f64>(x)) return false;
+    magnitude += abs<f64>(x);
+  }
+  // Inf and large sums fail here; NaN failed above.
+  if (!(magnitude <= 4503599627370496.0)) return false;
+  let sum: f64 = 0;
+  stf(gBuf0, 0, 0);
+  for (let i = lo; i < hi; i++) {
+    sum += v(i);
+    stf(gBuf0, i - lo + 1, sum);
+  }
+  return true;
 }
 
 // Moves the sliding state of the current function from window [a, b) to [na, nb).
@@ -580,8 +616,10 @@ function windowValue(a: i32, b: i32, i: i32, evalT: f64, rangeStart: f64, end: f
     case FN_CHANGES:
       return gModifier === MOD_NONE ? <f64>transitions : anchoredTransitions(a, b, rangeStart);
     case FN_SUM:
+      if (exactSums) return ldf(gBuf0, b - seriesLo) - ldf(gBuf0, a - seriesLo);
       return sumOverTime(a, b);
     case FN_AVG:
+      if (exactSums) return (ldf(gBuf0, b - seriesLo) - ldf(gBuf0, a - seriesLo)) / <f64>n;
       return avgOverTime(a, b);
     case FN_MIN:
     case FN_MAX:

@@ -316,6 +316,44 @@ describe('range functions', () => {
     },
   );
 
+  test.prop(
+    [
+      fc.constantFrom('sum_over_time', 'avg_over_time') as fc.Arbitrary<RangeFunction>,
+      fc.array(
+        fc.array(
+          fc.oneof(
+            { weight: 6, arbitrary: fc.integer({ min: -1000, max: 1000 }) },
+            // Large magnitudes: a series' total crosses the 2^52 bound of the exact path
+            // now and then, so both paths run, and a sum may round on the other.
+            {
+              weight: 2,
+              arbitrary: fc.integer({ min: -(2 ** 30), max: 2 ** 30 }).map((x) => x * 2 ** 20),
+            },
+            { weight: 1, arbitrary: fc.constantFrom(-0, 0, 2 ** 52, -(2 ** 52), 2 ** 53) },
+            // One sample that is not an integer (or not finite) takes the series off it.
+            { weight: 1, arbitrary: fc.constantFrom(0.5, -1.25, Infinity, -Infinity, NaN) },
+          ),
+          { minLength: 0, maxLength: 120 },
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
+      fc.constantFrom(15_000, 60_000),
+      fc.constantFrom(15_000, 60_000, 300_000, 600_000),
+    ],
+    { numRuns: 1500 },
+  )(
+    'sum and avg over time of integer series (exact prefix sums) equal the reference',
+    (fn, valueLists, stepMs, rangeMs) => {
+      const series = valueLists.map((values) => ({
+        ts: values.map((_, i) => 7_000 + i * 15_000),
+        values,
+      }));
+      const grid: StepGrid = { startMs: 0, stepMs, nSteps: Math.ceil(1_900_000 / stepMs) + 1 };
+      const options: RangeFunctionOptions = { rangeMs };
+      expectWasmLikeReference(fn, toBatch({ series }), grid, options, series.length * grid.nSteps);
+    },
+  );
+
   test.prop([fc.integer({ min: 1, max: 2 ** 31 }), fc.constantFrom(...RANGE_FUNCTIONS)], {
     numRuns: 12,
   })('large inputs, evaluated in batches of rows, equal the reference', (seed, fn) => {
