@@ -195,6 +195,29 @@ describe('range queries', () => {
     expect(Array.from(a!.values)).toEqual(Array(9).fill(40));
   });
 
+  it('gives each series its own values when a result spans several value blocks', async () => {
+    // 60 series × 301 steps fill several 64 KiB blocks of result values; every third
+    // series has gaps (compacted), and a 10,001-step query makes series longer than a block.
+    const series = Array.from({ length: 60 }, (_, r) => ({
+      labels: { __name__: 'm', i: String(r).padStart(2, '0') },
+      samples: regular(
+        S,
+        Array.from({ length: 10_001 }, (_, k) => (r % 3 === 0 && k % 7 === 3 ? null : r * 1e5 + k)),
+      ),
+    }));
+    const s = arrayStorage(series);
+    for (const end of [300 * S, 10_000 * S]) {
+      const r = await evaluateRange('m', s, { start: 0, end, stepMs: S }, { lookbackDeltaMs: 1 });
+      if (r.value.type !== 'matrix') throw new Error(r.value.type);
+      expect(r.value.series).toHaveLength(60);
+      r.value.series.forEach((got, row) => {
+        const want = series[row]!.samples.filter(([t]) => t <= end);
+        expect(Array.from(got.timestamps)).toEqual(want.map(([t]) => t));
+        expect(Array.from(got.values)).toEqual(want.map(([, v]) => v));
+      });
+    }
+  });
+
   it('gives the same results over a storage that copies samples out on demand', async () => {
     // 120 series × 400 samples: range functions read them in several batches.
     const many = Array.from({ length: 120 }, (_, r) => ({

@@ -86,44 +86,83 @@ function instantSamples(v: StepVectors, t: number, check: boolean): InstantSampl
   return out;
 }
 
+/** Doubles per block of result values (64 KiB, well below the C allocator's mmap threshold). */
+const BLOCK_DOUBLES = 1 << 13;
+
 /**
- * A range query's series, sorted by labels. Each series' values are copied out of the
- * (pooled) intermediate arrays into an array of its own; timestamps are shared: a series
- * present at a contiguous run of steps (nearly all of them) gets a view of one array of
- * the steps' times, and only series with gaps get timestamps of their own. (Arrays of a
- * series' size come from the C allocator's heap, reusing the memory of results already
- * collected; one array for a whole large result would be mapped afresh and pay a page
- * fault per 4 KiB on first write, which costs more than the copy.)
+ * A range query's series, sorted by labels.
+ *
+ * Values are copied out of the (pooled) intermediate arrays into blocks of up to 64 KiB,
+ * each holding the values of consecutive series, and each series gets a view of its
+ * part: one allocation per block rather than one per series (each typed array with a
+ * buffer of its own is a system allocation plus the garbage collector's bookkeeping,
+ * several times the cost of copying its values), while a block stays small enough for
+ * the C allocator to serve from memory that earlier results gave back. (One array for a
+ * whole large result would be mapped afresh and pay a page fault per 4 KiB on first
+ * write; so would handing out the pooled array itself, since the pool would then map a
+ * new one for the next query.) A series longer than a block gets an array of its own.
+ *
+ * Timestamps: a series present at a contiguous run of steps (nearly all of them) gets a
+ * view of one array of the steps' times; only series with gaps get timestamps of their
+ * own.
  */
 function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const { nSteps, mask, values } = v;
+  const nRows = v.labels.length;
   const order = v.labels.map((_, i) => i);
   order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
   const stepTimes = new Float64Array(nSteps);
   for (let s = 0; s < nSteps; s++) stepTimes[s] = grid.startMs + s * grid.stepMs;
-  const out: RangeSeries[] = [];
-  for (const r of order) {
+  // Each row's first and last step with a value (-1 if none), and its number of values.
+  const first = new Int32Array(nRows).fill(-1);
+  const last = new Int32Array(nRows);
+  const count = new Int32Array(nRows);
+  for (let r = 0; r < nRows; r++) {
     const base = r * nSteps;
     const f = mask.indexOf(1, base);
     if (f < 0 || f >= base + nSteps) continue;
     const l = mask.lastIndexOf(1, base + nSteps - 1);
-    const c = countOnes(mask, f, l + 1);
+    first[r] = f;
+    last[r] = l;
+    count[r] = countOnes(mask, f, l + 1);
+  }
+  let block = new Float64Array(0);
+  let at = 0;
+  const out: RangeSeries[] = [];
+  for (let o = 0; o < nRows; o++) {
+    const r = order[o]!;
+    const f = first[r]!;
+    if (f < 0) continue;
+    const l = last[r]!;
+    const c = count[r]!;
+    if (at + c > block.length) {
+      // A new block, sized for this series and the following ones that fit in it.
+      let size = c;
+      for (let p = o + 1; p < nRows && size + count[order[p]!]! <= BLOCK_DOUBLES; p++) {
+        size += count[order[p]!]!;
+      }
+      block = new Float64Array(size);
+      at = 0;
+    }
+    const dst = at;
+    at += c;
+    const base = r * nSteps;
     if (c === l - f + 1) {
+      for (let i = f; i <= l; i++) block[dst + i - f] = values[i]!;
       out.push({
         metric: v.labels[r]!,
         timestamps: stepTimes.subarray(f - base, l + 1 - base),
-        values: values.slice(f, l + 1),
+        values: block.subarray(dst, dst + c),
       });
       continue;
     }
     const ts = new Float64Array(c);
-    const vs = new Float64Array(c);
     for (let i = f, k = 0; i <= l; i++) {
       if (mask[i] !== 1) continue;
       ts[k] = stepTimes[i - base]!;
-      vs[k++] = values[i]!;
+      block[dst + k++] = values[i]!;
     }
-    out.push({ metric: v.labels[r]!, timestamps: ts, values: vs });
+    out.push({ metric: v.labels[r]!, timestamps: ts, values: block.subarray(dst, dst + c) });
   }
   return out;
 }
