@@ -52,7 +52,9 @@ type Write =
   | { kind: 'append'; labels: Record<string, string>; t: number; v: Value }
   | { kind: 'bulk'; labels: Record<string, string>; ts: number[]; vs: Value[] }
   | { kind: 'deleteBefore'; t: number }
-  | { kind: 'deleteRange'; job: string; start: number; end: number };
+  | { kind: 'deleteRange'; job: string; start: number; end: number }
+  | { kind: 'trim' }
+  | { kind: 'read'; back: number };
 
 const timestamp = fc.integer({ min: -50, max: 400 });
 const write: fc.Arbitrary<Write> = fc.oneof(
@@ -78,6 +80,16 @@ const write: fc.Arbitrary<Write> = fc.oneof(
       }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteBefore' as const), t: timestamp }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'trim' as const }) },
+  // A read of the recent end between writes: the newest-partition table must follow
+  // every change, not only be right at the end.
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('read' as const),
+      back: fc.integer({ min: 0, max: 200 }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -129,6 +141,90 @@ class Model {
   }
 }
 
+function newestOf(model: Model): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const s of model.series.values())
+    for (const t of s.samples.keys()) newest = Math.max(newest, t);
+  return newest;
+}
+
+/**
+ * Reads `[start, end]` every way the storage offers (chunks, columns copied out at once
+ * or in two parts, only the newest samples) and expects the model's samples bit for bit,
+ * and chunks that follow the time partitions of `chunkRangeMs`.
+ */
+function checkReads(
+  storage: MemoryStorage,
+  model: Model,
+  start: number,
+  end: number,
+  chunkRangeMs: number,
+): void {
+  const got = new Map<string, [number, bigint][]>();
+  for (const s of storage.select([], hints(start, end))) {
+    const samples: [number, bigint][] = [];
+    let last = Number.NEGATIVE_INFINITY;
+    let lastPartition = Number.NEGATIVE_INFINITY;
+    for (const c of s.chunks) {
+      expect(c.timestamps.length).toBe(c.values.length);
+      // One chunk per time partition, each within its partition.
+      const partition = Math.floor(c.timestamps[0]! / chunkRangeMs);
+      expect(partition).toBeGreaterThan(lastPartition);
+      expect(Math.floor(c.timestamps[c.timestamps.length - 1]! / chunkRangeMs)).toBe(partition);
+      lastPartition = partition;
+      for (let i = 0; i < c.timestamps.length; i++) {
+        const t = c.timestamps[i]!;
+        expect(t).toBeGreaterThan(last);
+        last = t;
+        if (t >= start && t <= end) samples.push([t, bitsOf(c.values, i)]);
+      }
+    }
+    expect(samples.length).toBeGreaterThan(0);
+    got.set(keyOf(s.labels), samples);
+  }
+  const want = new Map<string, [number, bigint][]>();
+  for (const [key, s] of model.series) {
+    const samples = [...s.samples.entries()]
+      .filter(([t]) => t >= start && t <= end)
+      .sort((x, y) => x[0] - y[0]);
+    if (samples.length > 0) want.set(key, samples);
+  }
+  expect(got).toEqual(want);
+  // The column read holds exactly the same samples (bit for bit), whether copied out
+  // at once or in two parts split at any series.
+  const columns = storage.selectColumns([], hints(start, end));
+  const n = columns.labels.length;
+  const total = columns.offsets[n]!;
+  for (const split of new Set([0, n >> 1, n])) {
+    const ts = new Float64Array(total);
+    const vs = new Float64Array(total);
+    const at = columns.offsets[split]!;
+    columns.copy(0, split, ts.subarray(0, at), vs.subarray(0, at));
+    columns.copy(split, n, ts.subarray(at), vs.subarray(at));
+    const gotColumns = new Map<string, [number, bigint][]>();
+    columns.labels.forEach((ls, i) => {
+      const samples: [number, bigint][] = [];
+      for (let k = columns.offsets[i]!; k < columns.offsets[i + 1]!; k++) {
+        samples.push([ts[k]!, bitsOf(vs, k)]);
+      }
+      gotColumns.set(keyOf(ls), samples);
+    });
+    expect(gotColumns).toEqual(want);
+  }
+  // Only the newest sample of each series, when that is all the reader needs.
+  const latest = storage.selectColumns([], { ...hints(start, end), latestOnly: true });
+  const m = latest.labels.length;
+  expect(Array.from(latest.offsets)).toEqual(Array.from({ length: m + 1 }, (_, i) => i));
+  const lts = new Float64Array(m);
+  const lvs = new Float64Array(m);
+  latest.copy(0, m, lts, lvs);
+  const gotLatest = new Map<string, [number, bigint][]>();
+  latest.labels.forEach((ls, i) => {
+    gotLatest.set(keyOf(ls), [[lts[i]!, bitsOf(lvs, i)]]);
+  });
+  expect(gotLatest).toEqual(new Map([...want].map(([k, ss]) => [k, [ss[ss.length - 1]!]])));
+}
+
 describe('MemoryStorage: what is read equals what was written', () => {
   test.prop(
     [
@@ -161,6 +257,12 @@ describe('MemoryStorage: what is read equals what was written', () => {
         );
       } else if (w.kind === 'deleteBefore') {
         expect(storage.deleteBefore(w.t).samples).toBe(model.delete((_, t) => t < w.t));
+      } else if (w.kind === 'trim') {
+        storage.trim();
+      } else if (w.kind === 'read') {
+        const newest = newestOf(model);
+        checkReads(storage, model, newest - w.back, newest, chunkRangeMs);
+        checkReads(storage, model, newest - w.back, newest - (w.back >> 1), chunkRangeMs);
       } else {
         const range = { startMs: w.start, endMs: w.end };
         const removed = storage.deleteSeries([compileMatcher('=', 'job', w.job)], range);
@@ -171,77 +273,13 @@ describe('MemoryStorage: what is read equals what was written', () => {
     }
     // Whole range, a random sub-range, and the recent end (most reads start in the newest
     // partition, which has a path of its own).
-    let newest = Number.NEGATIVE_INFINITY;
-    for (const s of model.series.values())
-      for (const t of s.samples.keys()) newest = Math.max(newest, t);
+    const newest = newestOf(model);
     for (const [start, end] of [
       [ALL.startMs, ALL.endMs],
       [Math.min(q1, q2), Math.max(q1, q2)],
       [newest - (Math.abs(q1) % chunkRangeMs), newest],
     ] as const) {
-      const got = new Map<string, [number, bigint][]>();
-      for (const s of storage.select([], hints(start, end))) {
-        const samples: [number, bigint][] = [];
-        let last = Number.NEGATIVE_INFINITY;
-        let lastPartition = Number.NEGATIVE_INFINITY;
-        for (const c of s.chunks) {
-          expect(c.timestamps.length).toBe(c.values.length);
-          // One chunk per time partition, each within its partition.
-          const partition = Math.floor(c.timestamps[0]! / chunkRangeMs);
-          expect(partition).toBeGreaterThan(lastPartition);
-          expect(Math.floor(c.timestamps[c.timestamps.length - 1]! / chunkRangeMs)).toBe(partition);
-          lastPartition = partition;
-          for (let i = 0; i < c.timestamps.length; i++) {
-            const t = c.timestamps[i]!;
-            expect(t).toBeGreaterThan(last);
-            last = t;
-            if (t >= start && t <= end) samples.push([t, bitsOf(c.values, i)]);
-          }
-        }
-        expect(samples.length).toBeGreaterThan(0);
-        got.set(keyOf(s.labels), samples);
-      }
-      const want = new Map<string, [number, bigint][]>();
-      for (const [key, s] of model.series) {
-        const samples = [...s.samples.entries()]
-          .filter(([t]) => t >= start && t <= end)
-          .sort((x, y) => x[0] - y[0]);
-        if (samples.length > 0) want.set(key, samples);
-      }
-      expect(got).toEqual(want);
-      // The column read holds exactly the same samples (bit for bit), whether copied out
-      // at once or in two parts split at any series.
-      const columns = storage.selectColumns([], hints(start, end));
-      const n = columns.labels.length;
-      const total = columns.offsets[n]!;
-      for (const split of new Set([0, n >> 1, n])) {
-        const ts = new Float64Array(total);
-        const vs = new Float64Array(total);
-        const at = columns.offsets[split]!;
-        columns.copy(0, split, ts.subarray(0, at), vs.subarray(0, at));
-        columns.copy(split, n, ts.subarray(at), vs.subarray(at));
-        const gotColumns = new Map<string, [number, bigint][]>();
-        columns.labels.forEach((ls, i) => {
-          const samples: [number, bigint][] = [];
-          for (let k = columns.offsets[i]!; k < columns.offsets[i + 1]!; k++) {
-            samples.push([ts[k]!, bitsOf(vs, k)]);
-          }
-          gotColumns.set(keyOf(ls), samples);
-        });
-        expect(gotColumns).toEqual(want);
-      }
-      // Only the newest sample of each series, when that is all the reader needs.
-      const latest = storage.selectColumns([], { ...hints(start, end), latestOnly: true });
-      const m = latest.labels.length;
-      expect(Array.from(latest.offsets)).toEqual(Array.from({ length: m + 1 }, (_, i) => i));
-      const lts = new Float64Array(m);
-      const lvs = new Float64Array(m);
-      latest.copy(0, m, lts, lvs);
-      const gotLatest = new Map<string, [number, bigint][]>();
-      latest.labels.forEach((ls, i) => {
-        gotLatest.set(keyOf(ls), [[lts[i]!, bitsOf(lvs, i)]]);
-      });
-      expect(gotLatest).toEqual(new Map([...want].map(([k, ss]) => [k, [ss[ss.length - 1]!]])));
+      checkReads(storage, model, start, end, chunkRangeMs);
     }
     let total = 0;
     for (const s of model.series.values()) total += s.samples.size;

@@ -438,7 +438,31 @@ describe('MemoryStorage column reads', () => {
     expect(Array.from(vs)).toEqual([0.5, 1, 2, 4]);
   });
 
-  it('fails with a typed error when counted samples were deleted before the copy', () => {
+  it('copies the samples as counted from the newest partition, whatever was written since', () => {
+    // Reads that start in a series' newest partition record where the samples are;
+    // appends write past them and rewrites make new arrays, so the copy still finds them.
+    const s = new MemoryStorage({ chunkRangeMs: 100 });
+    const ref = s.ref({ __name__: 'a' });
+    for (const t of [110, 120, 130]) s.appendRef(ref, t, t / 10);
+    const columns = s.selectColumns([], hints(115, 1000));
+    const latest = s.selectColumns([], { ...hints(115, 1000), latestOnly: true });
+    expect(Array.from(columns.offsets)).toEqual([0, 2]);
+    for (let t = 140; t < 400; t += 10) s.appendRef(ref, t, t / 10); // grows, new partitions
+    s.trim();
+    s.deleteBefore(1000);
+    const ts = new Float64Array(2);
+    const vs = new Float64Array(2);
+    columns.copy(0, 1, ts, vs);
+    expect([Array.from(ts), Array.from(vs)]).toEqual([
+      [120, 130],
+      [12, 13],
+    ]);
+    latest.copy(0, 1, ts, vs);
+    expect([ts[0], vs[0]]).toEqual([130, 13]);
+  });
+
+  it('fails with a typed error when counted samples of older partitions were deleted before the copy', () => {
+    // The range starts before the newest partition: it is read through the series.
     const s = new MemoryStorage({ chunkRangeMs: 100 });
     s.addSeries({ __name__: 'a' }, [10, 30, 50], [1, 3, 5]);
     const columns = s.selectColumns([], hints(0, 100));

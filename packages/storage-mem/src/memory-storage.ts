@@ -26,8 +26,16 @@ import {
   labelValue,
   normalizeLabels,
 } from './labels.js';
+import { NewestTable } from './newest-table.js';
 import { EMPTY_POSTINGS, intersect, type Postings, subtract } from './postings.js';
-import { Arena, type ChunkContext, MemSeries } from './series.js';
+import {
+  Arena,
+  type ChunkContext,
+  copySamples,
+  lowerBound,
+  lowerBoundInside,
+  MemSeries,
+} from './series.js';
 import { sameBits } from './values.js';
 
 /** What to do with a sample older than the newest sample of its series. */
@@ -156,6 +164,10 @@ export class MemoryStorage implements Storage {
 
   /** Series by id; `undefined` once deleted. */
   readonly #series: (MemSeries | undefined)[] = [];
+  /** Each series' labels by id, beside `#series`: reads need them without the series. */
+  readonly #labels: (Labels | undefined)[] = [];
+  /** Each series' newest partition by id (see `newest-table.ts`). */
+  readonly #newest = new NewestTable();
   /** Label-set hash → series id, or `~i` for the colliding ids in `#collisions[i]`. */
   readonly #byHash = new Map<number, number>();
   readonly #collisions: number[][] = [];
@@ -368,41 +380,112 @@ export class MemoryStorage implements Storage {
    * chunks. A series that gains samples in the range after the call still gives exactly
    * the counted number (its first ones). With `hints.latestOnly`, only each series' newest
    * sample in the range is counted and copied.
+   *
+   * A range that starts in a series' newest partition (every recent read) is counted
+   * through the {@link NewestTable}, without touching the series object, and the count
+   * records where the samples are: `copy` then copies them as they were when counted,
+   * even if deleted since (nothing is modified in place). Other ranges go through the
+   * series, and a copy that finds fewer samples than counted fails with a
+   * `StorageError` (`changed`).
    */
   selectColumns(matchers: readonly Matcher[], hints: SelectHints): SeriesColumns {
     const ids = this.#postingsFor(matchers);
     const start = hints.startMs;
     const end = hints.endMs;
     const limit = hints.limit !== undefined && hints.limit > 0 ? hints.limit : Infinity;
-    const picked: MemSeries[] = [];
-    const counts: number[] = [];
     // An instant selector at one time needs only each series' newest sample.
     const latest = hints.latestOnly === true;
-    for (let i = 0; i < ids.length && picked.length < limit; i++) {
-      const s = this.#series[ids[i]!]!;
-      const n = s.countIn(start, end);
-      if (n === 0) continue;
-      picked.push(s);
-      counts.push(latest ? 1 : n);
+    const { first, last, tsAt, vsAt, len, arrays } = this.#newest;
+    const n = Math.min(ids.length, limit);
+    const picked = new Uint32Array(n);
+    // Per picked series: where its samples are (array, index of the first timestamp, and
+    // of the first value), or a null array when it is read through the series.
+    const from: (Float64Array | null)[] = new Array(n);
+    const tsFrom = new Int32Array(n);
+    const vsFrom = new Int32Array(n);
+    const offsets = new Uint32Array(n + 1);
+    let count = 0;
+    for (let i = 0; i < ids.length && count < limit; i++) {
+      const id = ids[i]!;
+      const f = first[id]!;
+      let found: number;
+      if (f <= start) {
+        // The newest partition holds every sample at or after start.
+        const l = last[id]!;
+        if (l < start) continue;
+        const array = arrays[id]!;
+        const lo0 = tsAt[id]!;
+        const hi0 = lo0 + len[id]!;
+        if (latest) {
+          if (l <= end) {
+            from[count] = array;
+            tsFrom[count] = hi0 - 1;
+            vsFrom[count] = vsAt[id]! + len[id]! - 1;
+            found = 1;
+          } else {
+            const hi = lowerBound(array, lo0, hi0, Math.floor(end) + 1);
+            if (hi === lo0 || array[hi - 1]! < start) continue;
+            from[count] = array;
+            tsFrom[count] = hi - 1;
+            vsFrom[count] = vsAt[id]! + hi - 1 - lo0;
+            found = 1;
+          }
+        } else {
+          const lo = f >= start ? lo0 : lowerBoundInside(array, lo0, hi0, start, f, l);
+          const hi = l <= end ? hi0 : lowerBound(array, lo, hi0, Math.floor(end) + 1);
+          if (hi <= lo) continue;
+          from[count] = array;
+          tsFrom[count] = lo;
+          vsFrom[count] = vsAt[id]! + lo - lo0;
+          found = hi - lo;
+        }
+      } else {
+        const s = this.#series[id]!;
+        found = s.countIn(start, end);
+        if (found === 0) continue;
+        if (latest) found = 1;
+        from[count] = null;
+      }
+      picked[count] = id;
+      offsets[count + 1] = offsets[count]! + found;
+      count++;
     }
-    const offsets = new Uint32Array(picked.length + 1);
-    const labels: Labels[] = new Array(picked.length);
-    for (let i = 0; i < picked.length; i++) {
-      labels[i] = picked[i]!.labels;
-      offsets[i + 1] = offsets[i]! + counts[i]!;
-    }
+    const labels: Labels[] = new Array(count);
+    for (let i = 0; i < count; i++) labels[i] = this.#labels[picked[i]!]!;
+    const series = this.#series;
     return {
       labels,
-      offsets,
-      copy(from, to, timestamps, values) {
-        const base = offsets[from]!;
-        for (let i = from; i < to; i++) {
+      offsets: offsets.subarray(0, count + 1),
+      copy(fromRow, toRow, timestamps, values) {
+        const base = offsets[fromRow]!;
+        for (let i = fromRow; i < toRow; i++) {
           const at = offsets[i]! - base;
-          const n = offsets[i + 1]! - offsets[i]!;
-          const copied = latest
-            ? picked[i]!.copyLatestIn(start, end, timestamps, values, at)
-            : picked[i]!.copyIn(start, end, timestamps, values, at, n);
-          if (copied !== at + n) {
+          const want = offsets[i + 1]! - offsets[i]!;
+          const array = from[i];
+          let copied: number;
+          if (array !== null && array !== undefined) {
+            // Positions recorded by the count stay valid: nothing is modified in place.
+            const lo = tsFrom[i]!;
+            copied = copySamples(
+              array,
+              array,
+              lo,
+              lo + want,
+              timestamps,
+              values,
+              at,
+              vsFrom[i]! - lo,
+            );
+          } else {
+            const s = series[picked[i]!];
+            copied =
+              s === undefined
+                ? at
+                : latest
+                  ? s.copyLatestIn(start, end, timestamps, values, at)
+                  : s.copyIn(start, end, timestamps, values, at, want);
+          }
+          if (copied !== at + want) {
             throw new StorageError(
               'changed',
               `series ${JSON.stringify(Object.fromEntries(labels[i]!.map((l) => [l.name, l.value])))} lost samples while a query read it`,
@@ -532,8 +615,9 @@ export class MemoryStorage implements Storage {
     const found = this.#find(labels, h);
     if (found !== undefined) return found;
     const id = this.#series.length;
-    const s = new MemSeries(id, this.#index.add(id, labels));
+    const s = new MemSeries(id, this.#index.add(id, labels), this.#newest);
     this.#series.push(s);
+    this.#labels.push(s.labels);
     const e = this.#byHash.get(h);
     if (e === undefined) this.#byHash.set(h, id);
     else if (e >= 0) {
@@ -549,6 +633,8 @@ export class MemoryStorage implements Storage {
   #dropIfEmpty(s: MemSeries): boolean {
     if (s.samples > 0 || this.#series[s.id] !== s) return false;
     this.#series[s.id] = undefined;
+    this.#labels[s.id] = undefined;
+    this.#newest.clear(s.id);
     const h = labelsHash(s.labels);
     const e = this.#byHash.get(h)!;
     if (e >= 0) this.#byHash.delete(h);

@@ -14,6 +14,7 @@
  * replaced, never edited, and appends write past the end of every view handed out.
  */
 import type { FloatChunk, Labels } from '@promql-ts/engine';
+import type { NewestTable } from './newest-table.js';
 import { sameBits } from './values.js';
 
 /** Doubles per arena slab (1 MiB: small enough that the unused tail of the current slab stays negligible). */
@@ -22,6 +23,23 @@ const SLAB_DOUBLES = 1 << 17;
 const MAX_SLAB_CHUNK = SLAB_DOUBLES >> 3;
 const MIN_HEAD_CAPACITY = 8;
 const EMPTY: readonly FloatChunk[] = Object.freeze([]);
+
+/**
+ * The array over the whole of a buffer that chunk and head arrays are views into, for
+ * the {@link NewestTable}: the arena's slab itself for arena views (registered when the
+ * slab is made), the view itself when it covers its buffer, else a view made once.
+ */
+const wholeArrays = new WeakMap<ArrayBufferLike, Float64Array>();
+
+function wholeArray(view: Float64Array): Float64Array {
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) return view;
+  let whole = wholeArrays.get(view.buffer);
+  if (whole === undefined) {
+    whole = new Float64Array(view.buffer);
+    wholeArrays.set(view.buffer, whole);
+  }
+  return whole;
+}
 
 /**
  * A bump allocator for sealed chunks: carves exact-size chunks out of 1 MiB slabs. It
@@ -57,6 +75,7 @@ export class Arena {
   #reserve(doubles: number): number {
     if (this.#slab === null || this.#used + doubles > SLAB_DOUBLES) {
       this.#slab = new Float64Array(SLAB_DOUBLES);
+      wholeArrays.set(this.#slab.buffer, this.#slab);
       this.#used = 0;
     }
     const at = this.#used;
@@ -86,9 +105,23 @@ export interface ChunkContext {
 export function lowerBound(ts: Float64Array, lo: number, hi: number, t: number): number {
   if (lo >= hi || ts[lo]! >= t) return lo;
   if (ts[hi - 1]! < t) return hi;
-  // Invariant from here on: ts[lo] < t <= ts[hi - 1].
-  const first = ts[lo]!;
-  const span = ts[hi - 1]! - first;
+  return lowerBoundInside(ts, lo, hi, t, ts[lo]!, ts[hi - 1]!);
+}
+
+/**
+ * {@link lowerBound} when `ts[lo] = first < t <= last = ts[hi - 1]`, with those two
+ * timestamps already known (from the {@link NewestTable}): it reads neither of them.
+ */
+export function lowerBoundInside(
+  ts: Float64Array,
+  lo: number,
+  hi: number,
+  t: number,
+  first: number,
+  last: number,
+): number {
+  // Invariant: ts[lo] < t <= ts[hi - 1].
+  const span = last - first;
   let k = lo + Math.floor(((t - first) / span) * (hi - 1 - lo));
   if (k <= lo) k = lo + 1;
   if (k >= hi) k = hi - 1;
@@ -140,7 +173,7 @@ function withChunk(list: readonly FloatChunk[], c: FloatChunk, at = list.length)
  * returns the index after them. Long runs are copied as bytes; short ones element by
  * element, a NaN again as bytes so that its payload (the staleness marker) survives.
  */
-function copySamples(
+export function copySamples(
   cts: Float64Array,
   cvs: Float64Array,
   lo: number,
@@ -189,16 +222,10 @@ function copyRun(
 export class MemSeries {
   readonly id: number;
   readonly labels: Labels;
-  #chunks: readonly FloatChunk[] = EMPTY;
-  /**
-   * The newest sealed chunk's arrays and first timestamp, kept beside the list: a read
-   * of recent samples (every instant query) that starts in that chunk goes straight to
-   * its arrays, without the list and chunk objects in between (on a cold cache each of
-   * those is a memory access of its own, per series).
-   */
-  #newestTs: Float64Array | null = null;
-  #newestVs: Float64Array | null = null;
-  #newestFirst = Number.POSITIVE_INFINITY;
+  /** Sealed chunks in time order. Replaced, never modified: readers may hold it. */
+  chunks: readonly FloatChunk[] = EMPTY;
+  /** Where this series publishes its newest partition (see `newest-table.ts`). */
+  readonly #table: NewestTable;
   /** The chunk being appended to, or null. */
   head: Float64Array | null = null;
   /** Whether `head` lives in the arena (then it is sealed in place, without a copy). */
@@ -214,28 +241,19 @@ export class MemSeries {
   /** Cached list of all chunks (sealed + head view), for reads of the whole series. */
   all: readonly FloatChunk[] | null = null;
 
-  constructor(id: number, labels: Labels) {
+  constructor(id: number, labels: Labels, table: NewestTable) {
     this.id = id;
     this.labels = labels;
-  }
-
-  /** Sealed chunks in time order. Replaced, never modified: readers may hold it. */
-  get chunks(): readonly FloatChunk[] {
-    return this.#chunks;
-  }
-
-  set chunks(list: readonly FloatChunk[]) {
-    this.#chunks = list;
-    const newest = list.length > 0 ? list[list.length - 1]! : null;
-    this.#newestTs = newest === null ? null : newest.timestamps;
-    this.#newestVs = newest === null ? null : newest.values;
-    this.#newestFirst = newest === null ? Number.POSITIVE_INFINITY : newest.timestamps[0]!;
+    this.#table = table;
+    table.ensure(id);
+    table.clear(id);
   }
 
   // === Writes ===
 
   /** Appends a sample newer than every sample held (`t > maxT`). */
   appendInOrder(t: number, v: number, ctx: ChunkContext): void {
+    const before = this.head;
     if (t >= this.headEnd) this.#startPartition(t, ctx);
     else if (this.head === null) this.#reopen(1);
     let buf = this.head!;
@@ -251,6 +269,11 @@ export class MemSeries {
     this.maxT = t;
     this.samples++;
     this.all = null;
+    if (buf === before && this.headLen > 1) {
+      // The same head, one sample longer.
+      this.#table.len[this.id] = this.headLen;
+      this.#table.last[this.id] = t;
+    } else this.#publish();
   }
 
   /**
@@ -288,6 +311,7 @@ export class MemSeries {
     this.maxT = ts[n - 1]!;
     this.samples += n;
     this.all = null;
+    this.#publish();
   }
 
   /** The value of the newest sample (the series must not be empty). */
@@ -308,6 +332,7 @@ export class MemSeries {
     ctx: ChunkContext,
   ): 'added' | 'identical' | 'duplicate sample for timestamp' {
     this.#closeHead(null);
+    this.#publish();
     const chunks = this.chunks;
     const i = firstEndingAtOrAfter(chunks, t);
     const c = chunks[i]!;
@@ -335,6 +360,7 @@ export class MemSeries {
     if (t < this.minT) this.minT = t;
     this.samples++;
     this.all = null;
+    this.#publish();
     return 'added';
   }
 
@@ -346,6 +372,7 @@ export class MemSeries {
     if (this.samples === 0 || this.maxT < start || this.minT > end) return 0;
     if (!endInclusive && this.minT >= end) return 0;
     this.#closeHead(null);
+    this.#publish();
     const next: FloatChunk[] = [];
     let removed = 0;
     for (const c of this.chunks) {
@@ -381,6 +408,7 @@ export class MemSeries {
       this.maxT = lastTs(last);
       this.headEnd = (Math.floor(last.timestamps[0]! / ctx.rangeMs) + 1) * ctx.rangeMs;
     }
+    this.#publish();
     return removed;
   }
 
@@ -391,6 +419,7 @@ export class MemSeries {
    */
   trim(): void {
     this.#closeHead(null);
+    this.#publish();
   }
 
   // === Reads ===
@@ -427,21 +456,12 @@ export class MemSeries {
     return out ?? EMPTY;
   }
 
-  /** The number of samples in `[start, end]`. */
+  /**
+   * The number of samples in `[start, end]`. (`MemoryStorage` reads a range that starts
+   * in the newest partition through the {@link NewestTable}, without this.)
+   */
   countIn(start: number, end: number): number {
     if (this.samples === 0 || this.maxT < start || this.minT > end) return 0;
-    // A range starting in the newest partition (the head, else the newest sealed chunk)
-    // has all its samples there: older partitions end before it begins.
-    const head = this.head;
-    if (head !== null) {
-      if (this.headLen > 0 && head[0]! <= start) {
-        const [lo, hi] = bounds(head, this.headLen, start, end);
-        return hi - lo;
-      }
-    } else if (this.#newestFirst <= start) {
-      const [lo, hi] = bounds(this.#newestTs!, this.#newestTs!.length, start, end);
-      return hi - lo;
-    }
     let n = 0;
     const chunks = this.chunks;
     const nc = chunks.length;
@@ -475,19 +495,6 @@ export class MemSeries {
     max = Number.POSITIVE_INFINITY,
   ): number {
     const limit = at + max;
-    // See countIn.
-    const head = this.head;
-    if (head !== null) {
-      if (this.headLen > 0 && head[0]! <= start) {
-        const [lo, hi] = bounds(head, this.headLen, start, end);
-        const stop = Math.min(hi, lo + max);
-        return lo < stop ? copySamples(head, head, lo, stop, ts, vs, at, head.length >> 1) : at;
-      }
-    } else if (this.#newestFirst <= start) {
-      const [lo, hi] = bounds(this.#newestTs!, this.#newestTs!.length, start, end);
-      const stop = Math.min(hi, lo + max);
-      return lo < stop ? copySamples(this.#newestTs!, this.#newestVs!, lo, stop, ts, vs, at) : at;
-    }
     let k = at;
     const chunks = this.chunks;
     const nc = chunks.length;
@@ -571,6 +578,36 @@ export class MemSeries {
   }
 
   // === Internals ===
+
+  /** Publishes where the newest partition's samples are to the {@link NewestTable}. */
+  #publish(): void {
+    const table = this.#table;
+    const head = this.head;
+    if (head !== null && this.headLen > 0) {
+      const whole = wholeArray(head);
+      const at = head.byteOffset / 8;
+      table.set(this.id, whole, at, at + (head.length >> 1), this.headLen);
+      return;
+    }
+    const chunks = this.chunks;
+    if (chunks.length === 0) {
+      table.clear(this.id);
+      return;
+    }
+    const { timestamps, values } = chunks[chunks.length - 1]!;
+    if (values.buffer !== timestamps.buffer) {
+      // Not one array: read through the series instead. (Every chunk made here is one.)
+      table.clear(this.id);
+      return;
+    }
+    table.set(
+      this.id,
+      wholeArray(timestamps),
+      timestamps.byteOffset / 8,
+      values.byteOffset / 8,
+      timestamps.length,
+    );
+  }
 
   #allChunks(): readonly FloatChunk[] {
     if (this.head === null) return this.chunks;
