@@ -4,7 +4,7 @@
  * storage, evaluates, and returns Prometheus's result with warnings, infos and stats.
  */
 import { initKernels, type Kernels, type SeriesBatch } from '@promql-ts/kernels';
-import { type Expr, isPromQLError, parse, print, valueType } from '@promql-ts/parser';
+import { type Expr, isPromQLError, print, valueType } from '@promql-ts/parser';
 import { ExecutionError, InternalError } from './errors.js';
 import { EvalContext } from './eval/context.js';
 import { evaluateNode } from './eval/evaluator.js';
@@ -13,6 +13,7 @@ import { LoadedSeries } from './eval/series.js';
 import { labelsKey } from './labels.js';
 import { SAME_LABELSET } from './ops/checks.js';
 import { type EvaluateOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { parseCached } from './parse-cache.js';
 import { explainPlan } from './plan/explain.js';
 import { lower } from './plan/lower.js';
 import type { QueryPlan, SelectPlan } from './plan/nodes.js';
@@ -131,9 +132,7 @@ export function explain(
 ): string {
   const opts = resolveOptions(options);
   const expr =
-    typeof query === 'string'
-      ? parse(query, { experimental: opts.experimental, compat: opts.compat })
-      : query;
+    typeof query === 'string' ? parseCached(query, opts.experimental, opts.compat) : query;
   let range: Range;
   if (typeof at === 'number' || at instanceof Date) {
     const t = toMs(at);
@@ -161,9 +160,7 @@ async function run(
   const startedAt = Date.now();
   const opts = resolveOptions(options);
   const expr =
-    typeof query === 'string'
-      ? parse(query, { experimental: opts.experimental, compat: opts.compat })
-      : query;
+    typeof query === 'string' ? parseCached(query, opts.experimental, opts.compat) : query;
   const parsed = performance.now();
   const isRange = range.stepMs > 0;
   if (isRange) {
