@@ -13,7 +13,7 @@ import type { AggregatePlan } from '../plan/nodes.js';
 import { f64, u8 } from '../pool.js';
 import { emptyVectors, knownDistinct, markDistinct, type StepVectors } from '../value.js';
 import { groupRows, type StepParams, withoutNames } from './aggregate-common.js';
-import { heapFix, heapPop, heapPush, type Less } from './go-heap.js';
+import { heapPop, heapPush, type Less, replaceTop } from './go-heap.js';
 import { labelsHash } from './xxhash64.js';
 
 /** The largest float that converts to an int64 without overflow (Prometheus's `maxInt64`). */
@@ -81,6 +81,9 @@ function checkParamsV2(fp: StepParams, nSteps: number): void {
   }
 }
 
+/** Steps whose values evalAggregateK copies step-major at a time (one cache line per row). */
+const STEP_BLOCK = 8;
+
 /** topk, bottomk, limitk or limit_ratio of `input`. */
 export function evalAggregateK(
   ctx: EvalContext,
@@ -104,9 +107,15 @@ export function evalAggregateK(
 
   const heaps: number[][] = Array.from({ length: nGroups }, () => []);
   const seen = u8(nGroups);
-  // The loop below walks all rows at one step, a row's length apart: each cache line it
-  // reads serves the next steps of that row too, so no step-major copy is needed.
   const { values, mask } = input;
+  // The loop below walks all rows at one step, and the heaps compare the values of rows
+  // at that step. Read in place, consecutive rows' values are a row's length apart (a
+  // cache line and often a page each); so the values and mask of a block of STEP_BLOCK
+  // steps are first copied step-major (each row's cache line read once), and a step's
+  // values are then one contiguous array.
+  const block = Math.min(STEP_BLOCK, nSteps);
+  const blockValues = nSteps === 1 ? values : f64(nRows * block);
+  const blockMask = nSteps === 1 ? mask : u8(nRows * block);
   // Sampling offsets for limit_ratio, computed once per series when first needed.
   const offsets = op === 'limit_ratio' ? f64(nRows).fill(Number.NaN) : null;
   const offsetOf = (r: number): number => {
@@ -131,6 +140,18 @@ export function evalAggregateK(
 
   for (let s = 0; s < nSteps; s++) {
     ctx.checkInterrupt();
+    const j = s % block;
+    if (j === 0 && nSteps > 1) {
+      const n = Math.min(block, nSteps - s);
+      for (let r = 0; r < nRows; r++) {
+        const from = r * nSteps + s;
+        for (let i = 0; i < n; i++) {
+          blockValues[i * nRows + r] = values[from + i]!;
+          blockMask[i * nRows + r] = mask[from + i]!;
+        }
+      }
+    }
+    const at = j * nRows;
     const f = fp.values[s]!;
     let k = 0;
     let ratio = 0;
@@ -143,19 +164,19 @@ export function evalAggregateK(
     }
     // Go's heaps compare by value; NaN counts as less than everything.
     const top: Less<number> = (a, b) => {
-      const va = values[a * nSteps + s]!;
-      return Number.isNaN(va) || va < values[b * nSteps + s]!;
+      const va = blockValues[at + a]!;
+      return Number.isNaN(va) || va < blockValues[at + b]!;
     };
     const bottom: Less<number> = (a, b) => {
-      const va = values[a * nSteps + s]!;
-      return Number.isNaN(va) || va > values[b * nSteps + s]!;
+      const va = blockValues[at + a]!;
+      return Number.isNaN(va) || va > blockValues[at + b]!;
     };
     seen.fill(0);
     full.fill(0);
     for (let r = 0; r < nRows; r++) {
-      if (mask[r * nSteps + s] !== 1) continue;
+      if (blockMask[at + r] !== 1) continue;
       const g = groupOf[r]!;
-      const v = values[r * nSteps + s]!;
+      const v = blockValues[at + r]!;
       if (full[g] === 1) {
         const v0 = worst[g]!;
         if (!(isTop ? v0 < v : v0 > v) && !(Number.isNaN(v0) && !Number.isNaN(v))) continue;
@@ -182,7 +203,7 @@ export function evalAggregateK(
         switch (op) {
           case 'topk': {
             if (legacy) {
-              const v0 = values[h[0]! * nSteps + s]!;
+              const v0 = blockValues[at + h[0]!]!;
               if (h.length < k || v0 < v || Number.isNaN(v0)) {
                 if (h.length === k) heapPop(h, top);
                 heapPush(h, r, top);
@@ -190,17 +211,16 @@ export function evalAggregateK(
             } else if (h.length < k) {
               heapPush(h, r, top);
             } else {
-              const v0 = values[h[0]! * nSteps + s]!;
+              const v0 = blockValues[at + h[0]!]!;
               if (v0 < v || (Number.isNaN(v0) && !Number.isNaN(v))) {
-                h[0] = r;
-                if (k > 1) heapFix(h, 0, top);
+                replaceTop(h, r, blockValues, at, false);
               }
             }
             break;
           }
           case 'bottomk': {
             if (legacy) {
-              const v0 = values[h[0]! * nSteps + s]!;
+              const v0 = blockValues[at + h[0]!]!;
               if (h.length < k || v0 > v || Number.isNaN(v0)) {
                 if (h.length === k) heapPop(h, bottom);
                 heapPush(h, r, bottom);
@@ -208,10 +228,9 @@ export function evalAggregateK(
             } else if (h.length < k) {
               heapPush(h, r, bottom);
             } else {
-              const v0 = values[h[0]! * nSteps + s]!;
+              const v0 = blockValues[at + h[0]!]!;
               if (v0 > v || (Number.isNaN(v0) && !Number.isNaN(v))) {
-                h[0] = r;
-                if (k > 1) heapFix(h, 0, bottom);
+                replaceTop(h, r, blockValues, at, true);
               }
             }
             break;
@@ -227,7 +246,7 @@ export function evalAggregateK(
       // However the heap filled (a group's first sample at this step included).
       if (fastReject && h.length === k) {
         full[g] = 1;
-        worst[g] = values[h[0]! * nSteps + s]!;
+        worst[g] = blockValues[at + h[0]!]!;
       }
     }
     for (let g = 0; g < nGroups; g++) {

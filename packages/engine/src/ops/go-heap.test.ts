@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { heapFix, heapPop, heapPush } from './go-heap.js';
+import { heapFix, heapPop, heapPush, replaceTop } from './go-heap.js';
 
 const lessNum = (a: number, b: number) => a < b;
 const byValue = (a: { v: number }, b: { v: number }) => a.v < b.v;
@@ -29,6 +29,34 @@ describe('container/heap', () => {
       expect(h[Math.trunc((i - 1) / 2)]! <= h[i]!).toBe(true);
     }
   });
+
+  test.prop([
+    fc.array(fc.constantFrom(0, 1, 2, 3, -0, Number.NaN, Number.POSITIVE_INFINITY), {
+      minLength: 2,
+      maxLength: 40,
+    }),
+    fc.nat(),
+    fc.boolean(),
+    fc.integer({ min: 0, max: 3 }),
+  ])(
+    'replaceTop moves rows exactly as setting the top and Fix do (ties, NaN, both orders)',
+    (vals, pick, descending, at) => {
+      // Row r's value is at `at + r`; the heap holds all rows but one, which replaces the top.
+      const values = Float64Array.from([...Array(at).fill(99), ...vals]);
+      const less = (a: number, b: number) => {
+        const va = values[at + a]!;
+        return Number.isNaN(va) || (descending ? va > values[at + b]! : va < values[at + b]!);
+      };
+      const x = pick % vals.length;
+      const want: number[] = [];
+      for (let r = 0; r < vals.length; r++) if (r !== x) heapPush(want, r, less);
+      const got = [...want];
+      want[0] = x;
+      heapFix(want, 0, less);
+      replaceTop(got, x, values, at, descending);
+      expect(got).toEqual(want);
+    },
+  );
 
   test('keeps equal elements in Go order', () => {
     // Go: pushing a, b, c (all equal) never swaps; popping swaps the root with the last.
