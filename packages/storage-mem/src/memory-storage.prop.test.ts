@@ -232,10 +232,17 @@ describe('MemoryStorage: what is read equals what was written', () => {
       fc.constantFrom<OutOfOrderPolicy>('reject', 'accept'),
       fc.integer({ min: 1, max: 120 }),
       fc.tuple(timestamp, timestamp),
+      // Rings of recent samples shorter and longer than the reads (0: none).
+      fc.constantFrom(0, 1, 3, 8, 32),
     ],
     { numRuns: 300 },
-  )('random writes, deletions and reads', (writes, policy, chunkRangeMs, [q1, q2]) => {
-    const storage = new MemoryStorage({ outOfOrder: policy, chunkRangeMs, maxRejections: 1000 });
+  )('random writes, deletions and reads', (writes, policy, chunkRangeMs, [q1, q2], recent) => {
+    const storage = new MemoryStorage({
+      outOfOrder: policy,
+      chunkRangeMs,
+      maxRejections: 1000,
+      recentSamples: recent,
+    });
     const model = new Model(policy);
     for (const w of writes) {
       if (w.kind === 'append') {

@@ -441,7 +441,8 @@ describe('MemoryStorage column reads', () => {
   it('copies the samples as counted from the newest partition, whatever was written since', () => {
     // Reads that start in a series' newest partition record where the samples are;
     // appends write past them and rewrites make new arrays, so the copy still finds them.
-    const s = new MemoryStorage({ chunkRangeMs: 100 });
+    // (Without the ring of recent samples, which the next test is about.)
+    const s = new MemoryStorage({ chunkRangeMs: 100, recentSamples: 0 });
     const ref = s.ref({ __name__: 'a' });
     for (const t of [110, 120, 130]) s.appendRef(ref, t, t / 10);
     const columns = s.selectColumns([], hints(115, 1000));
@@ -459,6 +460,34 @@ describe('MemoryStorage column reads', () => {
     ]);
     latest.copy(0, 1, ts, vs);
     expect([ts[0], vs[0]]).toEqual([130, 13]);
+  });
+
+  it('copies recent samples counted from the ring, or through the series once the ring moved on', () => {
+    const s = new MemoryStorage({ chunkRangeMs: 100, recentSamples: 8 });
+    const ref = s.ref({ __name__: 'a' });
+    for (const t of [110, 120, 130]) s.appendRef(ref, t, t / 10);
+    const read = () => s.selectColumns([], hints(115, 1000));
+    const copied = (c: ReturnType<typeof read>) => {
+      const ts = new Float64Array(2);
+      const vs = new Float64Array(2);
+      c.copy(0, 1, ts, vs);
+      return [Array.from(ts), Array.from(vs)];
+    };
+    const want = [
+      [120, 130],
+      [12, 13],
+    ];
+    const inRing = read();
+    const movedOn = read();
+    const deleted = read();
+    for (let t = 140; t < 180; t += 10) s.appendRef(ref, t, t / 10); // the ring still holds them
+    expect(copied(inRing)).toEqual(want);
+    for (let t = 180; t < 400; t += 10) s.appendRef(ref, t, t / 10); // now it does not
+    expect(copied(movedOn)).toEqual(want);
+    s.deleteBefore(1000);
+    expect(() => copied(deleted)).toThrow(
+      expect.objectContaining({ name: 'StorageError', code: 'changed' }),
+    );
   });
 
   it('fails with a typed error when counted samples of older partitions were deleted before the copy', () => {

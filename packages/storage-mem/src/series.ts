@@ -15,6 +15,7 @@
  */
 import type { FloatChunk, Labels } from '@promql-ts/engine';
 import type { NewestTable } from './newest-table.js';
+import type { RecentSamples } from './recent-samples.js';
 import { sameBits } from './values.js';
 
 /** Doubles per arena slab (1 MiB: small enough that the unused tail of the current slab stays negligible). */
@@ -226,6 +227,8 @@ export class MemSeries {
   chunks: readonly FloatChunk[] = EMPTY;
   /** Where this series publishes its newest partition (see `newest-table.ts`). */
   readonly #table: NewestTable;
+  /** Where this series keeps its last samples (see `recent-samples.ts`). */
+  readonly #recent: RecentSamples;
   /** The chunk being appended to, or null. */
   head: Float64Array | null = null;
   /** Whether `head` lives in the arena (then it is sealed in place, without a copy). */
@@ -241,12 +244,15 @@ export class MemSeries {
   /** Cached list of all chunks (sealed + head view), for reads of the whole series. */
   all: readonly FloatChunk[] | null = null;
 
-  constructor(id: number, labels: Labels, table: NewestTable) {
+  constructor(id: number, labels: Labels, table: NewestTable, recent: RecentSamples) {
     this.id = id;
     this.labels = labels;
     this.#table = table;
     table.ensure(id);
     table.clear(id);
+    this.#recent = recent;
+    recent.ensure(id);
+    recent.reset(id);
   }
 
   // === Writes ===
@@ -274,6 +280,7 @@ export class MemSeries {
       this.#table.len[this.id] = this.headLen;
       this.#table.last[this.id] = t;
     } else this.#publish();
+    this.#recent.push(this.id, t, v);
   }
 
   /**
@@ -312,6 +319,7 @@ export class MemSeries {
     this.samples += n;
     this.all = null;
     this.#publish();
+    this.#recent.pushRun(this.id, ts, vs, 0, n);
   }
 
   /** The value of the newest sample (the series must not be empty). */
@@ -361,6 +369,7 @@ export class MemSeries {
     this.samples++;
     this.all = null;
     this.#publish();
+    this.#recent.rebuild(this.id, this.#allChunks(), this.samples);
     return 'added';
   }
 
@@ -409,6 +418,7 @@ export class MemSeries {
       this.headEnd = (Math.floor(last.timestamps[0]! / ctx.rangeMs) + 1) * ctx.rangeMs;
     }
     this.#publish();
+    this.#recent.rebuild(this.id, this.#allChunks(), this.samples);
     return removed;
   }
 
