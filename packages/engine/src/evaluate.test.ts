@@ -338,6 +338,35 @@ describe('range queries', () => {
 });
 
 describe('errors and limits', () => {
+  it('refuses series made equal by dropping metric names, fused into an aggregation or not', async () => {
+    const counter = regular(15 * S, [1, 2, 3, 4, 5]);
+    const byName = arrayStorage([
+      { labels: { __name__: 'a_total', job: 'x' }, samples: counter },
+      { labels: { __name__: 'b_total', job: 'x' }, samples: counter },
+    ]);
+    const byType = arrayStorage([
+      { labels: { __name__: 'a_total', __type__: 'counter', job: 'x' }, samples: counter },
+      { labels: { __name__: 'a_total', __type__: 'gauge', job: 'x' }, samples: counter },
+    ]);
+    for (const storage of [byName, byType]) {
+      for (const q of [
+        'rate({job="x"}[1m])',
+        'sum by (job) (rate({job="x"}[1m]))',
+        'sum without () (rate({job="x"}[1m]))',
+      ]) {
+        await expect(evaluate(q, storage, M)).rejects.toThrow('same labelset');
+      }
+    }
+    // One name and no type or unit: nothing to refuse.
+    const one = arrayStorage([
+      { labels: { __name__: 'a_total', job: 'x', i: '1' }, samples: counter },
+      { labels: { __name__: 'a_total', job: 'x', i: '2' }, samples: counter },
+    ]);
+    const [[labels, v]] = vector(await evaluate('sum by (job) (rate({job="x"}[1m]))', one, M));
+    expect(labels).toBe('job=x');
+    expect(v).toBeCloseTo(2 / 15, 12);
+  });
+
   it('throws a ParseError with a position', async () => {
     const e = await evaluate('sum(', storage, 0).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ParseError);

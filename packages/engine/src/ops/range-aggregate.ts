@@ -7,7 +7,7 @@
  */
 import type { AggregateOp as KernelAggregateOp } from '@promql-ts/kernels';
 import type { EvalContext } from '../eval/context.js';
-import { dropMetricName } from '../labels.js';
+import { dropMetricName, METADATA_LABELS } from '../labels.js';
 import type { AggregatePlan, CallPlan, PlanNode } from '../plan/nodes.js';
 import { f64, u8, u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
@@ -23,7 +23,7 @@ import {
 import { groupingLabels, groupLabels, withoutNames } from './aggregate-common.js';
 import {
   afterKernel,
-  finishLabels,
+  checkDroppedNames,
   isRangeFunction,
   keepsName,
   kernelCall,
@@ -86,7 +86,10 @@ export function evalRangeAggregate(
   const names = node.without ? withoutNames(node.grouping) : node.grouping;
   // The labels every row would have in the function's result, and provisional groups
   // numbered by first row: which rows have points is known only once the kernel ran.
-  const rowLabels = input.labels.map(dropMetricName);
+  // Grouping `by` labels that are not metadata labels picks the same labels whether or
+  // not the metric name was dropped, so the input's labels serve as they are.
+  const byPlainLabels = !node.without && !names.some((l) => METADATA_LABELS.includes(l));
+  const rowLabels = byPlainLabels ? input.labels : input.labels.map(dropMetricName);
   const { groupOf: provisional, firstRow } = groupLabels(rowLabels, names, node.without, null);
   const nProvisional = firstRow.length;
   const state = { values: f64(nProvisional * nSteps), mask: u8(nProvisional * nSteps) };
@@ -117,7 +120,7 @@ export function evalRangeAggregate(
     keep.push(r);
     functionPoints += rowPoints[r]!;
   }
-  finishLabels(ctx, call.func, input.labels, keep);
+  checkDroppedNames(input.labels, keep);
   // Groups in the order of their first row with points, as the aggregation numbers them.
   const finalOf = new Int32Array(nProvisional).fill(-1);
   const groups: number[] = [];

@@ -233,26 +233,12 @@ export function finishLabels(
   const labels: Labels[] = [];
   const dropName = u8(keep.length);
   const dropNow = dropsName && !ctx.delayedNameRemoval;
-  // Dropping the metric name can only make two (distinct) input series equal when their
-  // metadata labels differ: with one name and no type or unit labels, skip the check.
-  let firstName: string | null = null;
-  let metadataVaries = false;
   for (let i = 0; i < keep.length; i++) {
     const ls = inputLabels[keep[i]!]!;
-    if (dropNow) {
-      const dropped = dropMetricName(ls);
-      if (!metadataVaries) {
-        const name = getLabel(ls, METRIC_NAME);
-        if (firstName === null) firstName = name;
-        metadataVaries = name !== firstName || dropped.length < ls.length - (name === '' ? 0 : 1);
-      }
-      labels.push(dropped);
-    } else {
-      labels.push(ls);
-    }
+    labels.push(dropNow ? dropMetricName(ls) : ls);
     dropName[i] = dropsName ? 1 : 0;
   }
-  if (!ctx.delayedNameRemoval && metadataVaries) {
+  if (dropNow && metadataMayVary(inputLabels, keep)) {
     checkUniqueLabelsets(labels);
     markDistinct(labels);
   } else if (knownDistinct(inputLabels)) {
@@ -260,6 +246,40 @@ export function finishLabels(
     markDistinct(labels);
   }
   return { labels, dropName };
+}
+
+/**
+ * Refuses, as {@link finishLabels} does, rows `keep` of `inputLabels` that would be equal
+ * once a name-dropping function dropped their metric names, without building the
+ * name-less label sets unless the rows' metadata labels differ.
+ */
+export function checkDroppedNames(inputLabels: readonly Labels[], keep: readonly number[]): void {
+  if (metadataMayVary(inputLabels, keep)) {
+    checkUniqueLabelsets(keep.map((r) => dropMetricName(inputLabels[r]!)));
+  }
+}
+
+/**
+ * Whether dropping the metadata labels (the metric name, `__type__`, `__unit__`) may make
+ * two of the (distinct) label sets `rows` of `all` equal: only when those labels differ
+ * between them, that is when the names differ or a set has a type or unit label.
+ */
+function metadataMayVary(all: readonly Labels[], rows: readonly number[]): boolean {
+  let firstName: string | null = null;
+  for (const r of rows) {
+    const ls = all[r]!;
+    let name = '';
+    for (let i = 0; i < ls.length; i++) {
+      const n = ls[i]!.name;
+      if (n === METRIC_NAME) name = ls[i]!.value;
+      else if (n === '__type__' || n === '__unit__') return true;
+      // Label names are sorted, and none after this one is a metadata label.
+      else if (n > '__unit__') break;
+    }
+    if (firstName === null) firstName = name;
+    else if (name !== firstName) return true;
+  }
+  return false;
 }
 
 /**
