@@ -414,16 +414,18 @@ export class MemoryStorage implements Storage {
     const limit = hints.limit !== undefined && hints.limit > 0 ? hints.limit : Infinity;
     // An instant selector at one time needs only each series' newest sample.
     const latest = hints.latestOnly === true;
-    const { first, last, tsAt, vsAt, len, arrays } = this.#newest;
+    const { first, last, lastValue, tsAt, vsAt, len, arrays } = this.#newest;
     const recent = this.#recent;
     const { k, data: ring, written, filled, complete, oldest } = recent;
     const n = Math.min(ids.length, limit);
     const picked = new Uint32Array(n);
-    // Per picked series, where its samples are: FROM_RING (number of the first in
+    // Per picked series, where its samples are: FROM_LAST (its newest sample, copied
+    // into `ringFrom` and `lastV` by the count), FROM_RING (number of the first in
     // `ringFrom`), FROM_ARRAY (`arrays`, index of the first timestamp and of the first
     // value), or FROM_SERIES (read through the series).
     const kind = new Uint8Array(n);
     const ringFrom = new Float64Array(n);
+    const lastV = latest ? new Float64Array(n) : ringFrom;
     const from: (Float64Array | null)[] = new Array(n);
     const tsFrom = new Int32Array(n);
     const vsFrom = new Int32Array(n);
@@ -432,6 +434,20 @@ export class MemoryStorage implements Storage {
     for (let i = 0; i < ids.length && count < limit; i++) {
       const id = ids[i]!;
       let found = -1;
+      if (latest && last[id]! <= end) {
+        // The newest sample is the one wanted, and the table holds it.
+        if (last[id]! < start) continue;
+        kind[count] = FROM_LAST;
+        ringFrom[count] = last[id]!;
+        const v = lastValue[id]!;
+        lastV[count] = v;
+        // A NaN again as bytes, so that its payload (the staleness marker) survives.
+        if (Number.isNaN(v)) lastV.set(lastValue.subarray(id, id + 1), count);
+        picked[count] = id;
+        offsets[count + 1] = offsets[count]! + 1;
+        count++;
+        continue;
+      }
       const f = k === 0 ? 0 : filled[id]!;
       // The ring holds every sample at or after start when it holds one at or before
       // start, or the whole series.
@@ -503,7 +519,12 @@ export class MemoryStorage implements Storage {
           const at = offsets[i]! - base;
           const want = offsets[i + 1]! - offsets[i]!;
           let copied = -1;
-          if (kind[i] === FROM_RING) {
+          if (kind[i] === FROM_LAST) {
+            timestamps[at] = ringFrom[i]!;
+            values[at] = lastV[i]!;
+            if (Number.isNaN(values[at]!)) values.set(lastV.subarray(i, i + 1), at);
+            copied = at + 1;
+          } else if (kind[i] === FROM_RING) {
             copied = recent.copy(picked[i]!, ringFrom[i]!, want, timestamps, values, at);
           } else if (kind[i] === FROM_ARRAY) {
             // Positions recorded by the count stay valid: nothing is modified in place.
@@ -772,6 +793,7 @@ export class MemoryStorage implements Storage {
 const FROM_SERIES = 0;
 const FROM_ARRAY = 1;
 const FROM_RING = 2;
+const FROM_LAST = 3;
 
 /** Rough cost rank of evaluating a matcher through the index. */
 function cost(m: Matcher): number {

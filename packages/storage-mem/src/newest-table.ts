@@ -10,7 +10,7 @@
  * between two queries, each is a trip to memory. Here the series' entries sit in dense
  * typed arrays that a scan of ascending ids reads in order, and the sample arrays are
  * the arena's slabs, which many series share: only the samples themselves are left to
- * fetch. `MemSeries` publishes its entry after every change
+ * fetch (and none for a read of each series' newest sample, which the table holds). `MemSeries` publishes its entry after every change
  * ({@link NewestTable.set} / {@link NewestTable.clear}); `MemoryStorage.selectColumns`
  * reads it.
  *
@@ -23,6 +23,8 @@ export class NewestTable {
   first: Float64Array = new Float64Array(0);
   /** Timestamp of the series' newest sample; -Infinity when it has none. */
   last: Float64Array = new Float64Array(0);
+  /** Value of the series' newest sample (bit for bit). */
+  lastValue: Float64Array = new Float64Array(0);
   /** Index in `arrays[id]` of the partition's first timestamp. */
   tsAt: Int32Array = new Int32Array(0);
   /** Index in `arrays[id]` of the partition's first value. */
@@ -39,6 +41,7 @@ export class NewestTable {
     const size = Math.max(64, old * 2, id + 1);
     this.first = grown(this.first, size, Number.POSITIVE_INFINITY);
     this.last = grown(this.last, size, Number.NEGATIVE_INFINITY);
+    this.lastValue = grown(this.lastValue, size, 0);
     this.tsAt = grownInt(this.tsAt, size);
     this.vsAt = grownInt(this.vsAt, size);
     this.len = grownInt(this.len, size);
@@ -56,6 +59,14 @@ export class NewestTable {
     this.len[id] = len;
     this.first[id] = array[tsAt]!;
     this.last[id] = array[tsAt + len - 1]!;
+    this.lastValue.set(array.subarray(vsAt + len - 1, vsAt + len), id);
+  }
+
+  /** Series `id`'s newest partition grew to `len` samples, `(t, v)` the last. */
+  grew(id: number, len: number, t: number, v: number): void {
+    this.len[id] = len;
+    this.last[id] = t;
+    this.lastValue[id] = v;
   }
 
   /** Records that series `id` has no samples (or none readable through the table). */

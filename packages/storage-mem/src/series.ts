@@ -275,11 +275,8 @@ export class MemSeries {
     this.maxT = t;
     this.samples++;
     this.all = null;
-    if (buf === before && this.headLen > 1) {
-      // The same head, one sample longer.
-      this.#table.len[this.id] = this.headLen;
-      this.#table.last[this.id] = t;
-    } else this.#publish();
+    if (buf === before && this.headLen > 1) this.#table.grew(this.id, this.headLen, t, v);
+    else this.#publish();
     this.#recent.push(this.id, t, v);
   }
 
