@@ -190,3 +190,25 @@ describe('compileMatcher: linear time', () => {
     expect(compileMatcher('=~', 'l', '(.*a){20}').matches(value)).toBe(true);
   });
 });
+
+describe('compileMatcher: compiled expressions kept by source', () => {
+  it('serves both polarities from one compiled expression', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(compileMatcher('=~', 'x', 'a.*b').matches('axxb')).toBe(true);
+      expect(compileMatcher('!~', 'y', 'a.*b').matches('axxb')).toBe(false);
+      expect(compileMatcher('=~', 'x', 'a.*b').matches('ba')).toBe(false);
+    }
+  });
+
+  it('refuses a bad expression every time, naming each matcher', () => {
+    for (const [type, name] of [
+      ['=~', 'a'],
+      ['!~', 'b'],
+      ['=~', 'a'],
+    ] as const) {
+      expect(() => compileMatcher(type, name, 'x(')).toThrow(
+        expect.objectContaining({ name: 'MatcherError', matchType: type, labelName: name }),
+      );
+    }
+  });
+});

@@ -25,6 +25,7 @@
  * exotic Unicode input. We implement the plain regex semantics.
  */
 import { RE2JS } from 're2js';
+import { Lru } from './lru.js';
 import type { Matcher, MatchType } from './storage.js';
 
 /**
@@ -125,7 +126,22 @@ interface CompiledRegex {
 /** Characters Go's `regexp.QuoteMeta` escapes: a string without them is a literal. */
 const META = /[\\.+*?()|[\]{}^$]/;
 
+/**
+ * Compiled regular expressions by source, for the queries that come again (dashboards,
+ * rules): a compiled expression is immutable and depends only on its source.
+ */
+const compiledRegexes = new Lru<string, CompiledRegex>(1000);
+
 function compileRegex(type: MatchType, name: string, source: string): CompiledRegex {
+  let compiled = compiledRegexes.get(source);
+  if (compiled === undefined) {
+    compiled = compileRegexUncached(type, name, source);
+    compiledRegexes.set(source, compiled);
+  }
+  return compiled;
+}
+
+function compileRegexUncached(type: MatchType, name: string, source: string): CompiledRegex {
   // Provenance: fast-path order follows NewFastRegexMatcher / optimizeAlternatingLiterals
   // in prometheus/prometheus model/labels/regexp.go (v3.x).
   if (!META.test(source)) return equalTo(source);

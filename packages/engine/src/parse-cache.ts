@@ -8,11 +8,12 @@
  * Parse errors are not kept: a bad query is parsed, and refused, every time.
  */
 import { type Expr, parse } from '@promql-ts/parser';
+import { Lru } from './lru.js';
 import type { Compat } from './options.js';
 
 let capacity = 1000;
-/** One table per parser configuration; a Map's order is its order of use. */
-const tables = new Map<string, Map<string, Expr>>();
+/** One table per parser configuration. */
+const tables = new Map<string, Lru<string, Expr>>();
 
 /**
  * Sets how many parsed queries the engine keeps per parser configuration (default
@@ -20,7 +21,7 @@ const tables = new Map<string, Map<string, Expr>>();
  */
 export function setParseCacheSize(queries: number): void {
   capacity = Math.max(0, Math.floor(queries));
-  for (const table of tables.values()) evict(table);
+  for (const table of tables.values()) table.resize(capacity);
 }
 
 /** The AST of `query`, from the cache or parsed (and then kept). */
@@ -29,25 +30,12 @@ export function parseCached(query: string, experimental: boolean, compat: Compat
   const config = experimental ? `${compat}+experimental` : compat;
   let table = tables.get(config);
   if (table === undefined) {
-    table = new Map();
+    table = new Lru(capacity);
     tables.set(config, table);
   }
   const hit = table.get(query);
-  if (hit !== undefined) {
-    // Most recently used last.
-    table.delete(query);
-    table.set(query, hit);
-    return hit;
-  }
+  if (hit !== undefined) return hit;
   const expr = parse(query, { experimental, compat });
   table.set(query, expr);
-  evict(table);
   return expr;
-}
-
-function evict(table: Map<string, Expr>): void {
-  for (const key of table.keys()) {
-    if (table.size <= capacity) return;
-    table.delete(key);
-  }
 }

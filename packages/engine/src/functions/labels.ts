@@ -10,6 +10,7 @@ import { RE2JS } from 're2js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
 import { getLabel, METRIC_NAME } from '../labels.js';
+import { Lru } from '../lru.js';
 import { u8 } from '../pool.js';
 import type { Label, Labels } from '../storage.js';
 import { knownDistinct, markDistinct, mergeSameLabelsets, type StepVectors } from '../value.js';
@@ -117,17 +118,23 @@ function rewritten(
   return maySameLabelsets(labels) ? mergeSameLabelsets(out) : out;
 }
 
+/** label_replace's compiled expressions by source, for the queries that come again. */
+const replaceRegexes = new Lru<string, RE2JS>(256);
+
 /** `label_replace(v, dst, replacement, src, regex)`. */
 const labelReplace: FunctionImpl = (ctx, plan, args) => {
   const dst = stringArg(plan, args, 1);
   const replacement = stringArg(plan, args, 2);
   const src = stringArg(plan, args, 3);
   const regexSource = stringArg(plan, args, 4);
-  let re: RE2JS;
-  try {
-    re = RE2JS.compile(`^(?s:${regexSource})$`);
-  } catch {
-    throw new ExecutionError(`invalid regular expression in label_replace(): ${regexSource}`);
+  let re = replaceRegexes.get(regexSource);
+  if (re === undefined) {
+    try {
+      re = RE2JS.compile(`^(?s:${regexSource})$`);
+    } catch {
+      throw new ExecutionError(`invalid regular expression in label_replace(): ${regexSource}`);
+    }
+    replaceRegexes.set(regexSource, re);
   }
   if (!validLabelName(ctx, dst)) {
     throw new ExecutionError(`invalid destination label name in label_replace(): ${dst}`);
