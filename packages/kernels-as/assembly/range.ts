@@ -188,6 +188,27 @@ export function range_eval(
     );
     return 0;
   }
+  if ((fn === FN_MAX || fn === FN_MIN) && modifier === MOD_NONE) {
+    gVals = valsPtr;
+    minMaxOverTime(
+      fn === FN_MAX,
+      tsPtr,
+      offPtr,
+      nSeries,
+      startMs,
+      stepMs,
+      nSteps,
+      rangeMs,
+      offsetMs,
+      atMs,
+      hasAt,
+      leftOpen,
+      scratchPtr + m * 24,
+      outVals,
+      outMask,
+    );
+    return 0;
+  }
   gTs = tsPtr;
   gVals = valsPtr;
   gP1 = p1Ptr;
@@ -433,6 +454,75 @@ function extrapolatedRates(
       }
       stf(outVals, row + i, result * factor);
       stb(outMask, row + i, 1);
+    }
+  }
+  gWindowSamples = <f64>windowSamples;
+}
+
+/**
+ * max_over_time and min_over_time without modifiers: the general loop's sliding deque
+ * (see slide and dequePush) and its window bounds, in one loop with no per-cell
+ * dispatch. A window's value is the deque's head, NaN when every sample in it is NaN.
+ */
+function minMaxOverTime(
+  isMax: bool,
+  tsPtr: usize,
+  offPtr: usize,
+  nSeries: i32,
+  startMs: f64,
+  stepMs: f64,
+  nSteps: i32,
+  rangeMs: f64,
+  offsetMs: f64,
+  atMs: f64,
+  hasAt: i32,
+  leftOpen: i32,
+  dqPtr: usize,
+  outVals: usize,
+  outMask: usize,
+): void {
+  const open = leftOpen !== 0;
+  let windowSamples: i64 = 0;
+  for (let s = 0; s < nSeries; s++) {
+    const lo = ldu(offPtr, s);
+    const hi = ldu(offPtr, s + 1);
+    let a = lo;
+    let b = lo;
+    let head = 0;
+    let tail = 0;
+    const row = s * nSteps;
+    for (let i = 0; i < nSteps; i++) {
+      const end = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
+      const rangeStart = end - rangeMs;
+      let nb = b;
+      while (nb < hi && ldf(tsPtr, nb) <= end) nb++;
+      let na = a;
+      if (open) {
+        while (na < nb && ldf(tsPtr, na) <= rangeStart) na++;
+      } else {
+        while (na < nb && ldf(tsPtr, na) < rangeStart) na++;
+      }
+      while (head < tail && ldu(dqPtr, head) < na) head++;
+      for (let j = max<i32>(b, na); j < nb; j++) {
+        const x = v(j);
+        if (Number.isNaN(x)) continue;
+        while (head < tail) {
+          const y = v(ldu(dqPtr, tail - 1));
+          if (isMax ? !(y < x) : !(y > x)) break;
+          tail--;
+        }
+        stu(dqPtr, tail++, j);
+      }
+      a = na;
+      b = nb;
+      windowSamples += <i64>(b - a);
+      if (a < b) {
+        stf(outVals, row + i, head < tail ? v(ldu(dqPtr, head)) : NaN);
+        stb(outMask, row + i, 1);
+      } else {
+        stf(outVals, row + i, 0);
+        stb(outMask, row + i, 0);
+      }
     }
   }
   gWindowSamples = <f64>windowSamples;
