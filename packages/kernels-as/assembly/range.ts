@@ -502,6 +502,19 @@ function minMaxOverTime(
       } else {
         while (na < nb && ldf(tsPtr, na) < rangeStart) na++;
       }
+      if (nSteps === 1) {
+        // One window: a scan, which keeps the first of equal extremes as the deque does.
+        let m: f64 = NaN;
+        for (let j = na; j < nb; j++) {
+          const x = v(j);
+          if (isMax ? x > m : x < m) m = x;
+          else if (Number.isNaN(m)) m = x;
+        }
+        windowSamples += <i64>(nb - na);
+        stf(outVals, row, na < nb ? m : 0);
+        stb(outMask, row, na < nb ? 1 : 0);
+        break;
+      }
       while (head < tail && ldu(dqPtr, head) < na) head++;
       for (let j = max<i32>(b, na); j < nb; j++) {
         const x = v(j);

@@ -354,6 +354,29 @@ describe('range functions', () => {
     },
   );
 
+  test.prop(
+    [
+      fc.constantFrom('max_over_time', 'min_over_time') as fc.Arbitrary<RangeFunction>,
+      fc.array(
+        fc.array(fc.constantFrom(-0, 0, 1, -1, Number.NaN), { minLength: 0, maxLength: 30 }),
+        { minLength: 1, maxLength: 3 },
+      ),
+      fc.integer({ min: 1, max: 12 }),
+      fc.constantFrom(15_000, 60_000, 300_000),
+    ],
+    { numRuns: 1500 },
+  )(
+    'max and min over time keep the first of equal extremes (signed zeros), one step or many',
+    (fn, valueLists, nSteps, rangeMs) => {
+      const series = valueLists.map((values) => ({
+        ts: values.map((_, i) => 1_000 + i * 15_000),
+        values,
+      }));
+      const grid: StepGrid = { startMs: 300_000, stepMs: 30_000, nSteps };
+      expectWasmLikeReference(fn, toBatch({ series }), grid, { rangeMs }, series.length * nSteps);
+    },
+  );
+
   test.prop([fc.integer({ min: 1, max: 2 ** 31 }), fc.constantFrom(...RANGE_FUNCTIONS)], {
     numRuns: 12,
   })('large inputs, evaluated in batches of rows, equal the reference', (seed, fn) => {
