@@ -122,6 +122,16 @@ describe('instant queries', () => {
       'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "gauge"',
     ]);
     expect(r.infos[0]!.pos).toEqual({ start: 5, end: 14 });
+    // Names matched by a regex are judged series by series, each name once.
+    const both = await evaluate(
+      'rate({__name__=~"gauge|http_requests_total"}[5m])',
+      storage,
+      200 * S,
+    );
+    expect(both.infos.map((a) => a.message)).toEqual([r.infos[0]!.message]);
+    expect((await evaluate('rate(http_requests_total[5m])', storage, 200 * S)).infos).toEqual([]);
+    // No info when the non-counter has no result.
+    expect((await evaluate('rate(gauge[5m])', storage, 10_000 * S)).infos).toEqual([]);
   });
 
   it('counts the samples used as Prometheus does', async () => {

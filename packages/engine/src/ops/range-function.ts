@@ -292,13 +292,32 @@ export function warnNonCounters(
   input: RangeVectors,
   hasResult: (row: number) => boolean,
 ): void {
-  const pos = plan.ast.args[0]?.pos ?? null;
+  const arg = plan.ast.args[0];
+  const pos = arg?.pos ?? null;
+  const isCounterName = (name: string) => COUNTER_SUFFIXES.some((s) => name.endsWith(s));
+  // A range selector with `__name__="x"` (any written name) selects series named x only:
+  // judge that name once instead of every series'.
+  const fixed =
+    arg?.kind === 'MatrixSelector'
+      ? arg.vectorSelector.labelMatchers.find((m) => m.name === METRIC_NAME && m.type === '=')
+      : undefined;
+  if (fixed !== undefined) {
+    const name = fixed.value;
+    if (name === '' || isCounterName(name)) return;
+    for (let r = 0; r < input.labels.length; r++) {
+      if (hasResult(r)) {
+        ctx.annotations.info(messages.possibleNonCounter(name), pos);
+        return;
+      }
+    }
+    return;
+  }
   // Names already judged: counter-like ones, and the others once reported.
   const done = new Set<string>();
   for (let r = 0; r < input.labels.length; r++) {
     const name = getLabel(input.labels[r]!, METRIC_NAME);
     if (name === '' || done.has(name)) continue;
-    if (COUNTER_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
+    if (isCounterName(name)) {
       done.add(name);
       continue;
     }
