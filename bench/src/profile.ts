@@ -25,7 +25,7 @@ import { evaluate, evaluateRange, type QueryResult } from '@promql-ts/engine';
 import { initKernels } from '@promql-ts/kernels';
 import { MemoryStorage } from '@promql-ts/storage-mem';
 import { formatMs, machine } from './measure.js';
-import { type BenchCase, caseKey, PROMETHEUS_CASES } from './queries.js';
+import { type BenchCase, caseKey, PROMETHEUS_CASES, STORAGE_OPTIONS } from './queries.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const progress = (msg: string) => process.stderr.write(`[profile] ${msg}\n`);
@@ -250,7 +250,7 @@ function flushCaches(): void {
 const { seed, instances, hours } = saved.dataset;
 progress(`generating ${instances} instances × ${hours} h (seed ${seed}), as in ${flags.from}`);
 const data = generateDataset({ seed, instances, durationMs: hours * 3600_000 });
-const storage = new MemoryStorage();
+const storage = new MemoryStorage(STORAGE_OPTIONS);
 loadDataset(storage, data);
 progress(`loaded ${data.series.length} series, ${data.samples} samples`);
 const end = data.endMs;

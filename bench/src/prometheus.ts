@@ -58,7 +58,7 @@ import {
   sampleAnonRss,
   startIsolated,
 } from './prometheus-process.js';
-import { type BenchCase, caseKey, PROMETHEUS_CASES } from './queries.js';
+import { type BenchCase, caseKey, PROMETHEUS_CASES, STORAGE_OPTIONS } from './queries.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const progress = (msg: string) => process.stderr.write(`[prometheus bench] ${msg}\n`);
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     },
   });
   const generateMs = performance.now() - genStart;
-  const storage = new MemoryStorage();
+  const storage = new MemoryStorage(STORAGE_OPTIONS);
   const loadStart = performance.now();
   loadDataset(storage, data);
   const loadMs = performance.now() - loadStart;
@@ -476,7 +476,7 @@ async function main(): Promise<void> {
   const text = [
     '# promql-ts vs Prometheus',
     '',
-    `${data.series.length} series × ${HOURS} h × 15 s (${data.samples} samples; fleet generator, seed ${SEED}, ${INSTANCES} instances) in a MemoryStorage and backfilled into Prometheus ${info.version} (${info.goVersion}); instant queries at the end of the data, range queries over its last hour (at 15 s steps unless the mode says otherwise). Lookback 5m. Warm-up of at least ${WARMUP} runs and ${WARMUP_MS / 1000} s per case, then the median of ${RUNS} runs per side, the two sides alternating.`,
+    `${data.series.length} series × ${HOURS} h × 15 s (${data.samples} samples; fleet generator, seed ${SEED}, ${INSTANCES} instances) in a MemoryStorage (with \`recentSamples: 32\`: each series' last 32 samples also kept in series order, 512 bytes per series, off by default) and backfilled into Prometheus ${info.version} (${info.goVersion}); instant queries at the end of the data, range queries over its last hour (at 15 s steps unless the mode says otherwise). Lookback 5m. Warm-up of at least ${WARMUP} runs and ${WARMUP_MS / 1000} s per case, then the median of ${RUNS} runs per side, the two sides alternating.`,
     '',
     `Machine: ${machine()}; ${date.slice(0, 10)}. Shared machine: absolute times are noisy, compare the ratios.`,
     '',

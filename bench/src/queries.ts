@@ -6,6 +6,14 @@
  * `queue_fill_ratio`, and the counters `process_cpu_seconds_total`, `jobs_processed_total`.
  */
 
+/**
+ * The MemoryStorage options of the Prometheus comparison (and of its profile): the last
+ * 32 samples of each series are also kept in series order (`recentSamples`; off by
+ * default, as they cost 512 bytes per series), which the instant queries' short windows
+ * read from.
+ */
+export const STORAGE_OPTIONS = { recentSamples: 32 } as const;
+
 /** A named query. */
 export interface BenchQuery {
   readonly name: string;

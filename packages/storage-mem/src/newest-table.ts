@@ -38,7 +38,8 @@ export class NewestTable {
   ensure(id: number): void {
     const old = this.first.length;
     if (id < old) return;
-    const size = Math.max(64, old * 2, id + 1);
+    // Grows by a quarter: the spare entries count towards the bytes per sample held.
+    const size = Math.max(64, Math.ceil(old * 1.25), id + 1);
     this.first = grown(this.first, size, Number.POSITIVE_INFINITY);
     this.last = grown(this.last, size, Number.NEGATIVE_INFINITY);
     this.lastValue = grown(this.lastValue, size, 0);

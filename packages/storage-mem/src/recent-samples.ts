@@ -41,7 +41,7 @@ export class RecentSamples {
   ensure(id: number): void {
     const old = this.written.length;
     if (this.k === 0 || id < old) return;
-    const size = Math.max(64, old * 2, id + 1);
+    const size = Math.max(64, Math.ceil(old * 1.25), id + 1);
     const data = new Float64Array(size * 2 * this.k);
     data.set(this.data);
     this.data = data;
