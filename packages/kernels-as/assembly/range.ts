@@ -239,14 +239,8 @@ export function range_eval(
       const rangeStart = end - rangeMs;
       const low = rangeStart - lowExtra;
       const high = end + highExtra;
-      let nb = b;
-      while (nb < hi && ldf(tsPtr, nb) <= high) nb++;
-      let na = a;
-      if (open) {
-        while (na < nb && ldf(tsPtr, na) <= low) na++;
-      } else {
-        while (na < nb && ldf(tsPtr, na) < low) na++;
-      }
+      const nb = windowEnd(tsPtr, b, hi, high);
+      const na = windowStart(tsPtr, a, nb, low, open);
       slide(a, b, na, nb);
       a = na;
       b = nb;
@@ -260,6 +254,29 @@ export function range_eval(
   }
   gWindowSamples = <f64>windowSamples;
   return gFlags;
+}
+
+// Window bounds, shared by the loops below (small enough for the optimizer to inline):
+// each step's window starts and ends no earlier than the previous step's, so both bounds
+// only move forward.
+
+/** The index after the last sample at or before `end`, moving forward from `b` (< hi). */
+function windowEnd(tsPtr: usize, b: i32, hi: i32, end: f64): i32 {
+  while (b < hi && ldf(tsPtr, b) <= end) b++;
+  return b;
+}
+
+/**
+ * The first sample of the window ending before `b` that lies after `rangeStart` (or at
+ * it, when the range is closed on the left), moving forward from `a`.
+ */
+function windowStart(tsPtr: usize, a: i32, b: i32, rangeStart: f64, open: bool): i32 {
+  if (open) {
+    while (a < b && ldf(tsPtr, a) <= rangeStart) a++;
+  } else {
+    while (a < b && ldf(tsPtr, a) < rangeStart) a++;
+  }
+  return a;
 }
 
 /**
@@ -295,12 +312,8 @@ function instantValues(
     for (let i = 0; i < nSteps; i++) {
       const end = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
       const rangeStart = end - rangeMs;
-      while (b < hi && ldf(tsPtr, b) <= end) b++;
-      if (open) {
-        while (a < b && ldf(tsPtr, a) <= rangeStart) a++;
-      } else {
-        while (a < b && ldf(tsPtr, a) < rangeStart) a++;
-      }
+      b = windowEnd(tsPtr, b, hi, end);
+      a = windowStart(tsPtr, a, b, rangeStart, open);
       windowSamples += <i64>(b - a);
       let ok = false;
       let result: f64 = 0;
@@ -388,12 +401,8 @@ function extrapolatedRates(
     for (let i = 0; i < nSteps; i++) {
       const end = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
       const rangeStart = end - rangeMs;
-      while (b < hi && ldf(tsPtr, b) <= end) b++;
-      if (open) {
-        while (a < b && ldf(tsPtr, a) <= rangeStart) a++;
-      } else {
-        while (a < b && ldf(tsPtr, a) < rangeStart) a++;
-      }
+      b = windowEnd(tsPtr, b, hi, end);
+      a = windowStart(tsPtr, a, b, rangeStart, open);
       const n = b - a;
       windowSamples += <i64>n;
       if (n < 2) {
@@ -494,14 +503,8 @@ function minMaxOverTime(
     for (let i = 0; i < nSteps; i++) {
       const end = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
       const rangeStart = end - rangeMs;
-      let nb = b;
-      while (nb < hi && ldf(tsPtr, nb) <= end) nb++;
-      let na = a;
-      if (open) {
-        while (na < nb && ldf(tsPtr, na) <= rangeStart) na++;
-      } else {
-        while (na < nb && ldf(tsPtr, na) < rangeStart) na++;
-      }
+      const nb = windowEnd(tsPtr, b, hi, end);
+      const na = windowStart(tsPtr, a, nb, rangeStart, open);
       if (nSteps === 1) {
         // One window: a scan, which keeps the first of equal extremes as the deque does.
         let m: f64 = NaN;
