@@ -402,12 +402,14 @@ export class MemoryStorage implements Storage {
    * the counted number (its first ones). With `hints.latestOnly`, only each series' newest
    * sample in the range is counted and copied.
    *
-   * A range that starts in a series' newest partition (every recent read) is counted
-   * through the {@link NewestTable}, without touching the series object, and the count
-   * records where the samples are: `copy` then copies them as they were when counted,
-   * even if deleted since (nothing is modified in place). Other ranges go through the
-   * series, and a copy that finds fewer samples than counted fails with a
-   * `StorageError` (`changed`).
+   * Recent reads are counted without touching the series object: a read of only the
+   * newest sample from the {@link NewestTable}'s last time and value; a short read at the
+   * recent end from the ring of recent samples, when enabled (`recentSamples`); any read
+   * that starts in a series' newest partition from the table's record of that partition.
+   * The count records where the samples are, and `copy` copies them as they were when
+   * counted, even if deleted since (nothing is modified in place; a ring that moved on is
+   * read through the series instead). Other ranges go through the series, and a copy
+   * that finds fewer samples than counted fails with a `StorageError` (`changed`).
    */
   selectColumns(matchers: readonly Matcher[], hints: SelectHints): SeriesColumns {
     const ids = this.#postingsFor(matchers);
@@ -427,6 +429,7 @@ export class MemoryStorage implements Storage {
     // value), or FROM_SERIES (read through the series).
     const kind = new Uint8Array(n);
     const ringFrom = new Float64Array(n);
+    // FROM_LAST's values (its times go in `ringFrom`); only latest reads use it.
     const lastV = latest ? new Float64Array(n) : ringFrom;
     const from: (Float64Array | null)[] = new Array(n);
     const tsFrom = new Int32Array(n);
@@ -445,12 +448,9 @@ export class MemoryStorage implements Storage {
         lastV[count] = v;
         // A NaN again as bytes, so that its payload (the staleness marker) survives.
         if (Number.isNaN(v)) lastV.set(lastValue.subarray(id, id + 1), count);
-        picked[count] = id;
-        offsets[count + 1] = offsets[count]! + 1;
-        count++;
-        continue;
+        found = 1;
       }
-      const f = k === 0 ? 0 : filled[id]!;
+      const f = found < 0 && k > 0 ? filled[id]! : 0;
       // The ring holds every sample at or after start when it holds one at or before
       // start, or the whole series.
       if (f > 0 && (oldest[id]! <= start || complete[id] === 1)) {
