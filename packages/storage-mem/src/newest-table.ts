@@ -1,3 +1,5 @@
+import { grown, grownSize } from './grown.js';
+
 /**
  * Each series' newest partition, by series id, in columns: where its samples are and
  * their first and last timestamps.
@@ -38,14 +40,13 @@ export class NewestTable {
   ensure(id: number): void {
     const old = this.first.length;
     if (id < old) return;
-    // Grows by a quarter: the spare entries count towards the bytes per sample held.
-    const size = Math.max(64, Math.ceil(old * 1.25), id + 1);
+    const size = grownSize(old, id);
     this.first = grown(this.first, size, Number.POSITIVE_INFINITY);
     this.last = grown(this.last, size, Number.NEGATIVE_INFINITY);
-    this.lastValue = grown(this.lastValue, size, 0);
-    this.tsAt = grownInt(this.tsAt, size);
-    this.vsAt = grownInt(this.vsAt, size);
-    this.len = grownInt(this.len, size);
+    this.lastValue = grown(this.lastValue, size);
+    this.tsAt = grown(this.tsAt, size);
+    this.vsAt = grown(this.vsAt, size);
+    this.len = grown(this.len, size);
     for (let i = this.arrays.length; i < size; i++) this.arrays.push(null);
   }
 
@@ -77,16 +78,4 @@ export class NewestTable {
     this.first[id] = Number.POSITIVE_INFINITY;
     this.last[id] = Number.NEGATIVE_INFINITY;
   }
-}
-
-function grown(a: Float64Array, size: number, fill: number): Float64Array {
-  const out = new Float64Array(size).fill(fill);
-  out.set(a);
-  return out;
-}
-
-function grownInt(a: Int32Array, size: number): Int32Array {
-  const out = new Int32Array(size);
-  out.set(a);
-  return out;
 }

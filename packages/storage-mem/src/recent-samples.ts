@@ -18,6 +18,7 @@
  * chunks instead.
  */
 import type { FloatChunk } from '@promql-ts/engine';
+import { grown, grownSize } from './grown.js';
 
 export class RecentSamples {
   /** Samples kept per series (0: none, the ring is off). */
@@ -41,22 +42,12 @@ export class RecentSamples {
   ensure(id: number): void {
     const old = this.written.length;
     if (this.k === 0 || id < old) return;
-    const size = Math.max(64, Math.ceil(old * 1.25), id + 1);
-    const data = new Float64Array(size * 2 * this.k);
-    data.set(this.data);
-    this.data = data;
-    const written = new Float64Array(size);
-    written.set(this.written);
-    this.written = written;
-    const filled = new Int32Array(size);
-    filled.set(this.filled);
-    this.filled = filled;
-    const complete = new Uint8Array(size);
-    complete.set(this.complete);
-    this.complete = complete;
-    const oldest = new Float64Array(size);
-    oldest.set(this.oldest);
-    this.oldest = oldest;
+    const size = grownSize(old, id);
+    this.data = grown(this.data, size * 2 * this.k);
+    this.written = grown(this.written, size);
+    this.filled = grown(this.filled, size);
+    this.complete = grown(this.complete, size);
+    this.oldest = grown(this.oldest, size);
   }
 
   /** Series `id` is new, or has no samples any more: an empty ring. */
