@@ -7,7 +7,7 @@ import { formatFloatF, type VectorSelector } from '@promql-ts/parser';
 import { messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
-import { dropMetricName, getLabel, METRIC_NAME } from '../labels.js';
+import { dropMetricName, getLabel, METADATA_LABELS, METRIC_NAME } from '../labels.js';
 import type { CallPlan } from '../plan/nodes.js';
 import { f64, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
@@ -259,6 +259,9 @@ export function checkDroppedNames(inputLabels: readonly Labels[], keep: readonly
   }
 }
 
+/** The greatest metadata label name: in a sorted label set, no metadata label follows it. */
+const LAST_METADATA_LABEL = [...METADATA_LABELS].sort().at(-1)!;
+
 /**
  * Whether dropping the metadata labels (the metric name, `__type__`, `__unit__`) may make
  * two of the (distinct) label sets `rows` of `all` equal: only when those labels differ
@@ -272,9 +275,9 @@ function metadataMayVary(all: readonly Labels[], rows: readonly number[]): boole
     for (let i = 0; i < ls.length; i++) {
       const n = ls[i]!.name;
       if (n === METRIC_NAME) name = ls[i]!.value;
-      else if (n === '__type__' || n === '__unit__') return true;
-      // Label names are sorted, and none after this one is a metadata label.
-      else if (n > '__unit__') break;
+      else if (METADATA_LABELS.includes(n)) return true;
+      // Label names are sorted, and none after the greatest metadata label is one.
+      else if (n > LAST_METADATA_LABEL) break;
     }
     if (firstName === null) firstName = name;
     else if (name !== firstName) return true;
