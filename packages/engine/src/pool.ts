@@ -67,14 +67,6 @@ export class QueryBuffers {
     return buf;
   }
 
-  float64(length: number): Float64Array {
-    return new Float64Array(this.take(length * 8), 0, length);
-  }
-
-  uint32(length: number): Uint32Array {
-    return new Uint32Array(this.take(length * 4), 0, length);
-  }
-
   /** Returns every buffer this query took; its arrays must not be used afterwards. */
   release(): void {
     for (const buf of this.taken) {
@@ -106,22 +98,32 @@ export function withQueryBuffers<T>(buffers: QueryBuffers, f: () => T): T {
   }
 }
 
+/**
+ * Whether an array of `bytes` bytes comes from the pool: only while a query evaluates,
+ * and only when large enough. A small array is allocated as a typed array of its own,
+ * which V8 keeps inside its heap up to 64 bytes (no system allocation at all); a buffer
+ * taken from the pool is always a system allocation.
+ */
+function pooled(bytes: number): boolean {
+  return current !== null && bytes >= MIN_BYTES;
+}
+
 /** A zero-filled Float64Array of `n` elements for an intermediate value. */
 export function f64(n: number): Float64Array {
-  return current === null ? new Float64Array(n) : new Float64Array(current.take(n * 8), 0, n);
+  return pooled(n * 8) ? new Float64Array(current!.take(n * 8), 0, n) : new Float64Array(n);
 }
 
 /** A zero-filled Uint8Array of `n` elements for an intermediate value. */
 export function u8(n: number): Uint8Array {
-  return current === null ? new Uint8Array(n) : new Uint8Array(current.take(n), 0, n);
+  return pooled(n) ? new Uint8Array(current!.take(n), 0, n) : new Uint8Array(n);
 }
 
 /** A zero-filled Uint32Array of `n` elements for an intermediate value. */
 export function u32(n: number): Uint32Array {
-  return current === null ? new Uint32Array(n) : new Uint32Array(current.take(n * 4), 0, n);
+  return pooled(n * 4) ? new Uint32Array(current!.take(n * 4), 0, n) : new Uint32Array(n);
 }
 
 /** A zero-filled Int32Array of `n` elements for an intermediate value. */
 export function i32(n: number): Int32Array {
-  return current === null ? new Int32Array(n) : new Int32Array(current.take(n * 4), 0, n);
+  return pooled(n * 4) ? new Int32Array(current!.take(n * 4), 0, n) : new Int32Array(n);
 }

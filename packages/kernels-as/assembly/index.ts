@@ -6,7 +6,7 @@ export { aggregate, aggregate_begin, aggregate_end, aggregate_fold } from './agg
 export { binary_op } from './binary';
 export { histogram_fraction, histogram_quantile } from './histogram';
 export { range_eval, range_window_samples } from './range';
-export { compact_stale, count_stale, select_instant } from './select';
+export { compact_stale, count_stale, row_points, select_instant } from './select';
 export { clamp_op, round_op, unary_op } from './unary';
 
 /** First free byte above the module's static data: the arena starts here. */

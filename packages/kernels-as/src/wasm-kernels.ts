@@ -64,6 +64,7 @@ export interface KernelExports {
     outTs: number,
   ): void;
   count_stale(vals: number, len: number): number;
+  row_points(mask: number, nRows: number, nSteps: number, out: number): void;
   compact_stale(
     ts: number,
     vals: number,
@@ -269,13 +270,6 @@ class Placement {
 
 /** Selectors and range functions over more samples than this run in batches of rows (see inBatches). */
 const RANGE_BATCH_SAMPLES = 1 << 15;
-
-/** How many of the `len` bytes of `mask` from `from` are non-zero. */
-function countBytes(mask: Uint8Array, from: number, len: number): number {
-  let n = 0;
-  for (let i = from; i < from + len; i++) if (mask[i] !== 0) n++;
-  return n;
-}
 
 function longestRun(offsets: Uint32Array, n: number): number {
   let longest = 0;
@@ -522,8 +516,9 @@ export class WasmKernels implements Kernels {
           outVals,
           outMask,
         );
-        const mask = view().mask;
-        for (let r = a; r < b; r++) rowPoints[r] = countBytes(mask, (r - a) * nSteps, nSteps);
+        const pointsPtr = arena.alloc((b - a) * 4);
+        this.exports.row_points(maskPtr, b - a, nSteps, pointsPtr);
+        rowPoints.set(new Uint32Array(arena.memory.buffer, pointsPtr, b - a), a);
       });
       this.exports.aggregate_end(opId, nGroups, nSteps, state, outVals, outMask);
       out.values.set(new Float64Array(arena.memory.buffer, outVals, cells));

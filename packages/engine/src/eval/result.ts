@@ -148,7 +148,7 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
     at += c;
     const base = r * nSteps;
     if (c === l - f + 1) {
-      for (let i = f; i <= l; i++) block[dst + i - f] = values[i]!;
+      block.set(values.subarray(f, l + 1), dst);
       out.push({
         metric: v.labels[r]!,
         timestamps: stepTimes.subarray(f - base, l + 1 - base),

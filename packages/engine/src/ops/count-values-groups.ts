@@ -22,6 +22,9 @@ export function rowGroupKey(
   let key = '';
   let j = 0;
   for (let i = 0; i < ls.length; i++) {
+    // With `by`, nothing after the last named label is kept: stop before reading the rest
+    // (without a `by` list, before reading any).
+    if (!without && j === names.length) break;
     const l = ls[i]!;
     const name = l.name;
     while (j < names.length && names[j]! < name) j++;
