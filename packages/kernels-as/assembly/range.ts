@@ -338,8 +338,8 @@ function instantValues(
 /**
  * rate, increase and delta of 3.x without modifiers, in one loop over the windows with
  * the window bounds, the counter resets and the extrapolation factor in locals (no
- * per-cell dispatch, no calls). Semantics follow prometheus/prometheus
- * promql/functions.go extrapolatedRate (3.x).
+ * per-cell dispatch). Semantics follow prometheus/prometheus promql/functions.go
+ * extrapolatedRate (3.x).
  *
  * Only the resets inside a window are visited: their positions are listed once per
  * series at `resetsPtr`. The extrapolation factor, (sampledInterval + durationToStart +
@@ -348,6 +348,14 @@ function instantValues(
  * which repeats from step to step for regular scrapes: it is kept for the last window
  * geometry seen and reused when the next window has the same (computed by the same
  * operations on the same operands, so the result is unchanged, bit for bit).
+ *
+ * Regular scrapes also make steady stretches: while the samples are evenly spaced by an
+ * interval that divides the step (k samples per step), each window is the one before
+ * moved on by k samples, at the same place in its range (its first sample follows the
+ * window's start as the one before did, and so on), so the same geometry. That holds while
+ * the even spacing reaches one sample beyond the moved window's last, which then lies
+ * after the window's end (or the window ends at the series' last sample). Such windows
+ * are computed in a loop of their own, without bounds to search or geometry to compare.
  */
 function extrapolatedRates(
   fn: i32,
@@ -382,6 +390,10 @@ function extrapolatedRates(
   let cToEnd: f64 = 0;
   let cFactor: f64 = 0; // over the range's seconds for rate
   let cZeroBound: f64 = 0;
+  // The last interval tried as a divisor of the step, and the samples a step moves over
+  // at that interval (0 when it does not divide the step).
+  let lastD: f64 = NaN;
+  let lastK = 0;
   for (let s = 0; s < nSeries; s++) {
     const lo = ldu(offPtr, s);
     const hi = ldu(offPtr, s + 1);
@@ -398,6 +410,10 @@ function extrapolatedRates(
     let a = lo;
     let b = lo;
     const row = s * nSteps;
+    // The end of the evenly spaced run of samples last found: ts[j] - ts[j - 1] === runD
+    // from the window start it was found at (or before) up to j = runHi, as far as it goes.
+    let runHi = -1;
+    let runD: f64 = 0;
     for (let i = 0; i < nSteps; i++) {
       const end = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
       const rangeStart = end - rangeMs;
@@ -417,11 +433,7 @@ function extrapolatedRates(
       let result = ldf(valsPtr, last) - vFirst;
       if (rc < nResets) {
         while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
-        for (let k = rc; k < nResets; k++) {
-          const pos = ldu(resetsPtr, k);
-          if (pos >= b) break;
-          result += ldf(valsPtr, pos - 1);
-        }
+        result = withResets(valsPtr, resetsPtr, rc, nResets, b, result);
       }
       const startGapMs = tFirst - rangeStart;
       const endGapMs = end - tLast;
@@ -449,23 +461,155 @@ function extrapolatedRates(
         cFactor = isRate ? factor / rangeSeconds : factor;
         cZeroBound = (durationToStart / sampledInterval) * (1 + 1e-9);
       }
-      let factor = cFactor;
-      // A counter's zero point (durationToZero, when shorter than durationToStart,
-      // replaces it) moves the start only when vFirst / result is below cToStart /
-      // cSampled; cZeroBound is that ratio raised by far more than the rounding of either
-      // side, so a first value at or above result × cZeroBound needs no division.
-      if (isCounter && result > 0 && vFirst >= 0 && !(vFirst >= result * cZeroBound)) {
-        const durationToZero = cSampled * (vFirst / result);
-        if (durationToZero < cToStart) {
-          const f = (cSampled + durationToZero + cToEnd) / cSampled;
-          factor = isRate ? f / rangeSeconds : f;
+      stf(
+        outVals,
+        row + i,
+        extrapolated(
+          result,
+          vFirst,
+          isCounter,
+          isRate,
+          rangeSeconds,
+          cFactor,
+          cZeroBound,
+          cSampled,
+          cToStart,
+          cToEnd,
+        ),
+      );
+      stb(outMask, row + i, 1);
+      // A steady stretch from here on (see above)?
+      if (hasAt !== 0 || a === lo || i + 1 === nSteps) continue;
+      const d = tFirst - ldf(tsPtr, a - 1);
+      if (d !== lastD) {
+        lastD = d;
+        const kf = stepMs / d;
+        lastK = kf === Math.floor(kf) && kf >= 1 && kf < <f64>(hi - lo) ? <i32>kf : 0;
+      }
+      if (lastK === 0) continue;
+      if (runD !== d || runHi < a) {
+        // A new run, from the sample before the window on (windows only move forward).
+        runHi = a;
+        runD = d;
+      }
+      while (runHi + 1 < hi && ldf(tsPtr, runHi + 1) - ldf(tsPtr, runHi) === d) runHi++;
+      const limit = runHi === hi - 1 ? hi : runHi;
+      if (limit - b < lastK) continue;
+      const steps = min((limit - b) / lastK, nSteps - 1 - i);
+      const k = lastK;
+      let j = 0;
+      if (ASC_FEATURE_SIMD && k === 1) {
+        // Two windows at a time while neither holds a reset (the next one, if any, is
+        // past both), with their first and last values side by side in memory. A pair
+        // where a counter's zero point may matter goes through the scalar loop below.
+        const factor = f64x2.splat(cFactor);
+        const zeroBound = f64x2.splat(cZeroBound);
+        const zero = f64x2.splat(0);
+        while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
+        for (; j + 2 <= steps; j += 2) {
+          if (rc < nResets && ldu(resetsPtr, rc) < b + 2) break;
+          const first = v128.load(valsPtr + ((<usize>(a + 1)) << 3));
+          const r = f64x2.sub(v128.load(valsPtr + ((<usize>b) << 3)), first);
+          if (
+            isCounter &&
+            v128.any_true(
+              v128.andnot(
+                v128.and(f64x2.gt(r, zero), f64x2.ge(first, zero)),
+                f64x2.ge(first, f64x2.mul(r, zeroBound)),
+              ),
+            )
+          ) {
+            break;
+          }
+          v128.store(outVals + ((<usize>(row + i + 1)) << 3), f64x2.mul(r, factor));
+          store<u16>(outMask + <usize>(row + i + 1), 0x0101);
+          a += 2;
+          b += 2;
+          i += 2;
         }
       }
-      stf(outVals, row + i, result * factor);
-      stb(outMask, row + i, 1);
+      for (; j < steps; j++) {
+        a += k;
+        b += k;
+        i++;
+        const first = ldf(valsPtr, a);
+        let r = ldf(valsPtr, b - 1) - first;
+        if (rc < nResets) {
+          while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
+          r = withResets(valsPtr, resetsPtr, rc, nResets, b, r);
+        }
+        stf(
+          outVals,
+          row + i,
+          extrapolated(
+            r,
+            first,
+            isCounter,
+            isRate,
+            rangeSeconds,
+            cFactor,
+            cZeroBound,
+            cSampled,
+            cToStart,
+            cToEnd,
+          ),
+        );
+        stb(outMask, row + i, 1);
+      }
+      windowSamples += <i64>steps * <i64>n;
     }
   }
   gWindowSamples = <f64>windowSamples;
+}
+
+/**
+ * `result` plus the value before each counter reset at positions listed from `rc` on
+ * that lie before `b`, in order (the resets up to the window's first sample skipped).
+ */
+function withResets(
+  valsPtr: usize,
+  resetsPtr: usize,
+  rc: i32,
+  nResets: i32,
+  b: i32,
+  result: f64,
+): f64 {
+  for (let k = rc; k < nResets; k++) {
+    const pos = ldu(resetsPtr, k);
+    if (pos >= b) break;
+    result += ldf(valsPtr, pos - 1);
+  }
+  return result;
+}
+
+/**
+ * A window's `result` times its extrapolation factor: the geometry's `factor`, or, for a
+ * counter whose zero point (durationToZero, when shorter than durationToStart, replaces
+ * it) lies in the window, that point's. The zero point moves the start only when
+ * vFirst / result is below toStart / sampled; `zeroBound` is that ratio raised by far
+ * more than the rounding of either side, so a first value at or above result × zeroBound
+ * needs no division.
+ */
+function extrapolated(
+  result: f64,
+  vFirst: f64,
+  isCounter: bool,
+  isRate: bool,
+  rangeSeconds: f64,
+  factor: f64,
+  zeroBound: f64,
+  sampled: f64,
+  toStart: f64,
+  toEnd: f64,
+): f64 {
+  if (isCounter && result > 0 && vFirst >= 0 && !(vFirst >= result * zeroBound)) {
+    const durationToZero = sampled * (vFirst / result);
+    if (durationToZero < toStart) {
+      const f = (sampled + durationToZero + toEnd) / sampled;
+      factor = isRate ? f / rangeSeconds : f;
+    }
+  }
+  return result * factor;
 }
 
 /**

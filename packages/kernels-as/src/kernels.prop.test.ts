@@ -269,12 +269,19 @@ describe('range functions', () => {
     },
   );
 
+  // Regular scrapes make steady stretches, where each window is the one before moved on
+  // by the samples of a step (and the SIMD build computes two windows at a time); missed
+  // scrapes, a late scrape and a step the interval does not divide end or prevent them.
+  const GAP = -2; // a missed scrape: no sample
+  const LATE = -3; // a scrape 1 ms late (the same value as the one before)
+  const EARLY = -4; // a scrape 1 ms early (the same value as the one before)
   test.prop(
     [
       fc.constantFrom('rate', 'increase', 'delta') as fc.Arbitrary<RangeFunction>,
       fc.array(
         fc.record({
-          offset: fc.integer({ min: 0, max: 14_999 }),
+          // Offsets at the ends put samples 1 ms after a window's end or at its start.
+          offset: fc.oneof(fc.constantFrom(0, 14_998, 14_999), fc.integer({ min: 0, max: 14_999 })),
           // Small integers put the counter's zero point right at the window's start
           // (vFirst / result × sampled interval equal to the duration to the start).
           start: fc.oneof(
@@ -284,37 +291,81 @@ describe('range functions', () => {
           ),
           steps: fc.array(
             fc.oneof(
-              { weight: 8, arbitrary: fc.double({ min: 0, max: 100, noNaN: true }) },
+              { weight: 12, arbitrary: fc.double({ min: 0, max: 100, noNaN: true }) },
               { weight: 4, arbitrary: fc.integer({ min: 0, max: 5 }) },
               { weight: 1, arbitrary: fc.constant(-1) }, // a reset
               { weight: 1, arbitrary: fc.constant(Number.NaN) },
+              { weight: 1, arbitrary: fc.constant(GAP) },
+              { weight: 1, arbitrary: fc.constant(LATE) },
+              { weight: 1, arbitrary: fc.constant(EARLY) },
             ),
-            { minLength: 0, maxLength: 80 },
+            { minLength: 0, maxLength: 120 },
           ),
         }),
         { minLength: 1, maxLength: 4 },
       ),
-      fc.constantFrom(15_000, 30_000, 60_000),
+      fc.constantFrom(15_000, 30_000, 45_000, 60_000, 10_000, 7_500),
       fc.constantFrom(60_000, 300_000, 600_000),
       fc.boolean(),
+      fc.record({
+        leftOpen: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(true) },
+          { weight: 1, arbitrary: fc.constant(false) },
+        ),
+        offsetMs: fc.oneof(fc.constant(0), fc.constantFrom(15_000, -30_000, 7_000)),
+        atMs: fc.oneof(
+          { weight: 6, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.integer({ min: 0, max: 1_500_000 }) },
+        ),
+      }),
     ],
-    { numRuns: 1500 },
+    { numRuns: 2500 },
   )(
     'rate over regular scrapes (window shapes repeating step after step) equals the reference',
-    (fn, specs, stepMs, rangeMs, legacy) => {
+    (fn, specs, stepMs, rangeMs, legacy, where) => {
       const series = specs.map(({ offset, start, steps }) => {
         let v = start;
-        const values = steps.map((d) => {
-          v = d === -1 ? 0 : Number.isNaN(d) ? d : v + d;
-          return v;
+        const ts: number[] = [];
+        const values: number[] = [];
+        steps.forEach((d, i) => {
+          if (d === GAP) return;
+          if (d !== LATE && d !== EARLY) v = d === -1 ? 0 : Number.isNaN(d) ? d : v + d;
+          ts.push(offset + 1 + i * 15_000 + (d === LATE ? 1 : d === EARLY ? -1 : 0));
+          values.push(v);
         });
-        return { ts: values.map((_, i) => offset + i * 15_000), values };
+        return { ts, values };
       });
-      const grid: StepGrid = { startMs: 0, stepMs, nSteps: Math.ceil(1_200_000 / stepMs) + 1 };
-      const options: RangeFunctionOptions = { rangeMs, legacyExtrapolation: legacy };
+      const grid: StepGrid = { startMs: 0, stepMs, nSteps: Math.ceil(1_800_000 / stepMs) + 1 };
+      const options: RangeFunctionOptions = { rangeMs, legacyExtrapolation: legacy, ...where };
       expectWasmLikeReference(fn, toBatch({ series }), grid, options, series.length * grid.nSteps);
     },
   );
+
+  test('a steady stretch ends before a scrape that comes early or late, or a missed one', () => {
+    // The sample after a stretch's last window can fall inside that window's range when
+    // it comes early: every position, offset and step, against the reference.
+    for (const shift of [-1, 1, 14_999, 15_000]) {
+      for (let q = 18; q < 40; q++) {
+        for (const offset of [0, 1, 7_500, 14_998, 14_999]) {
+          for (const stepMs of [15_000, 30_000, 45_000]) {
+            const ts: number[] = [];
+            const values: number[] = [];
+            for (let i = 0; i < 60; i++) {
+              ts.push(
+                offset + i * 15_000 + (i === q ? shift : i > q && shift === 15_000 ? 15_000 : 0),
+              );
+              values.push(i * 10 + (i >= q ? 5 : 0));
+            }
+            const series = [{ ts, values }];
+            const grid: StepGrid = { startMs: 0, stepMs, nSteps: Math.ceil(900_000 / stepMs) + 1 };
+            for (const rangeMs of [60_000, 300_000]) {
+              expectWasmLikeReference('rate', toBatch({ series }), grid, { rangeMs }, grid.nSteps);
+            }
+          }
+        }
+      }
+    }
+  });
 
   test.prop(
     [
