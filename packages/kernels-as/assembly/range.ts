@@ -76,6 +76,34 @@ let gOk: bool = false;
 // Samples in the windows of the last range_eval call, over all series and steps.
 let gWindowSamples: f64 = 0;
 
+// extrapolatedRates' state between its window loop and its steady stretches (see there).
+// The extrapolation of the last window geometry seen: gaps to the window's start and end
+// and span of its samples in ms, their number, and the durations and factor derived.
+let xStartMs: f64 = NaN;
+let xEndMs: f64 = NaN;
+let xSpanMs: f64 = NaN;
+let xN: i32 = -1;
+let xSampled: f64 = 0;
+let xToStart: f64 = 0;
+let xToEnd: f64 = 0;
+let xFactor: f64 = 0; // over the range's seconds for rate
+let xZeroBound: f64 = 0;
+// Where rateWindows stopped: the window's bounds, the reset cursor, the samples counted.
+let xA: i32 = 0;
+let xB: i32 = 0;
+let xRc: i32 = 0;
+let xSamples: i64 = 0;
+// The search for steady stretches: the last interval tried as a divisor of the step and
+// the samples a step moves over at that interval (0 when it does not divide the step);
+// the end of the evenly spaced run of samples last found (ts[j] - ts[j - 1] === sRunD
+// from the window start it was found at, or before, up to j = sRunHi, as far as it goes);
+// and the first window start worth looking from again.
+let sLastD: f64 = NaN;
+let sLastK: i32 = 0;
+let sRunHi: i32 = -1;
+let sRunD: f64 = 0;
+let sQuiet: i32 = 0;
+
 // Scratch regions (see range_eval).
 let gBuf0: usize = 0;
 let gBuf1: usize = 0;
@@ -336,13 +364,13 @@ function instantValues(
 }
 
 /**
- * rate, increase and delta of 3.x without modifiers, in one loop over the windows with
- * the window bounds, the counter resets and the extrapolation factor in locals (no
- * per-cell dispatch). Semantics follow prometheus/prometheus promql/functions.go
- * extrapolatedRate (3.x).
+ * rate, increase and delta of 3.x without modifiers. Semantics follow
+ * prometheus/prometheus promql/functions.go extrapolatedRate (3.x).
  *
- * Only the resets inside a window are visited: their positions are listed once per
- * series at `resetsPtr`. The extrapolation factor, (sampledInterval + durationToStart +
+ * Each series' windows go through rateWindows, a loop with the window bounds, the counter
+ * resets and the extrapolation factor in locals (no per-cell dispatch). Only the resets
+ * inside a window are visited: their positions are listed once per series at
+ * `resetsPtr`. The extrapolation factor, (sampledInterval + durationToStart +
  * durationToEnd) / sampledInterval (over the range's seconds for rate), depends, but for
  * a counter's zero point, only on where the window's first and last samples sit in it,
  * which repeats from step to step for regular scrapes: it is kept for the last window
@@ -354,8 +382,11 @@ function instantValues(
  * moved on by k samples, at the same place in its range (its first sample follows the
  * window's start as the one before did, and so on), so the same geometry. That holds while
  * the even spacing reaches one sample beyond the moved window's last, which then lies
- * after the window's end (or the window ends at the series' last sample). Such windows
- * are computed in a loop of their own, without bounds to search or geometry to compare.
+ * after the window's end (or the window ends at the series' last sample). Such windows go
+ * through steadyWindows instead, without bounds to search or geometry to compare. The
+ * window loop stops where a stretch may begin (stretchSteps decides, and tells where to
+ * look next), so that it holds no call: a call inside it made the compiler keep its
+ * locals in memory, and every window paid for that.
  */
 function extrapolatedRates(
   fn: i32,
@@ -378,22 +409,13 @@ function extrapolatedRates(
 ): void {
   const isCounter = fn !== FN_DELTA;
   const isRate = fn === FN_RATE;
-  const open = leftOpen !== 0;
-  let windowSamples: i64 = 0;
-  // The extrapolation of the last window geometry seen.
-  let cStartMs: f64 = NaN;
-  let cEndMs: f64 = NaN;
-  let cSpanMs: f64 = NaN;
-  let cN: i32 = -1;
-  let cSampled: f64 = 0;
-  let cToStart: f64 = 0;
-  let cToEnd: f64 = 0;
-  let cFactor: f64 = 0; // over the range's seconds for rate
-  let cZeroBound: f64 = 0;
-  // The last interval tried as a divisor of the step, and the samples a step moves over
-  // at that interval (0 when it does not divide the step).
-  let lastD: f64 = NaN;
-  let lastK = 0;
+  xStartMs = NaN;
+  xEndMs = NaN;
+  xSpanMs = NaN;
+  xN = -1;
+  xSamples = 0;
+  sLastD = NaN;
+  sLastK = 0;
   for (let s = 0; s < nSeries; s++) {
     const lo = ldu(offPtr, s);
     const hi = ldu(offPtr, s + 1);
@@ -406,160 +428,374 @@ function extrapolatedRates(
         prev = cur;
       }
     }
-    let rc = 0;
-    let a = lo;
-    let b = lo;
     const row = s * nSteps;
-    // The end of the evenly spaced run of samples last found: ts[j] - ts[j - 1] === runD
-    // from the window start it was found at (or before) up to j = runHi, as far as it goes.
-    let runHi = -1;
-    let runD: f64 = 0;
-    for (let i = 0; i < nSteps; i++) {
-      const end = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
-      const rangeStart = end - rangeMs;
-      b = windowEnd(tsPtr, b, hi, end);
-      a = windowStart(tsPtr, a, b, rangeStart, open);
-      const n = b - a;
-      windowSamples += <i64>n;
-      if (n < 2) {
-        stf(outVals, row + i, 0);
-        stb(outMask, row + i, 0);
+    xA = lo;
+    xB = lo;
+    xRc = 0;
+    sRunHi = -1;
+    sRunD = 0;
+    // Windows that start at lo have no sample before them to tell the spacing by.
+    let quiet = hasAt !== 0 || nSteps < 2 ? hi + 1 : lo + 1;
+    let i = 0;
+    while (i < nSteps) {
+      // Up to the first step whose window can start at `quiet` or later: its range start
+      // must reach the sample before (one step later for a window closed on the left).
+      let to = nSteps;
+      if (quiet < hi) {
+        const first = Math.ceil((ldf(tsPtr, quiet - 1) - (startMs - offsetMs - rangeMs)) / stepMs);
+        if (first < <f64>(nSteps - 1)) to = max(i + 1, <i32>max(first, 0) + 1);
+      }
+      rateWindows(
+        isCounter,
+        isRate,
+        tsPtr,
+        valsPtr,
+        resetsPtr,
+        nResets,
+        hi,
+        row,
+        i,
+        to,
+        startMs,
+        stepMs,
+        rangeMs,
+        offsetMs,
+        atMs,
+        hasAt,
+        leftOpen,
+        rangeSeconds,
+        outVals,
+        outMask,
+      );
+      i = to;
+      if (i >= nSteps) break;
+      // The window of step i - 1 may begin a steady stretch.
+      const a = xA;
+      const b = xB;
+      if (a < quiet) continue;
+      if (b - a < 2) {
+        // Too few samples: look again once windows start at this one's end.
+        quiet = b;
         continue;
       }
-      const last = b - 1;
-      const tFirst = ldf(tsPtr, a);
-      const tLast = ldf(tsPtr, last);
-      const vFirst = ldf(valsPtr, a);
-      let result = ldf(valsPtr, last) - vFirst;
-      if (rc < nResets) {
-        while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
-        result = withResets(valsPtr, resetsPtr, rc, nResets, b, result);
-      }
-      const startGapMs = tFirst - rangeStart;
-      const endGapMs = end - tLast;
-      const spanMs = tLast - tFirst;
-      if (startGapMs !== cStartMs || endGapMs !== cEndMs || spanMs !== cSpanMs || n !== cN) {
-        cStartMs = startGapMs;
-        cEndMs = endGapMs;
-        cSpanMs = spanMs;
-        cN = n;
-        let durationToStart = startGapMs / 1000;
-        let durationToEnd = endGapMs / 1000;
-        const sampledInterval = spanMs / 1000;
-        const averageDurationBetweenSamples = sampledInterval / <f64>(n - 1);
-        const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-        if (durationToStart >= extrapolationThreshold) {
-          durationToStart = averageDurationBetweenSamples / 2;
-        }
-        if (durationToEnd >= extrapolationThreshold) {
-          durationToEnd = averageDurationBetweenSamples / 2;
-        }
-        cSampled = sampledInterval;
-        cToStart = durationToStart;
-        cToEnd = durationToEnd;
-        const factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-        cFactor = isRate ? factor / rangeSeconds : factor;
-        cZeroBound = (durationToStart / sampledInterval) * (1 + 1e-9);
-      }
-      stf(
+      const steps = stretchSteps(tsPtr, a, b, lo, hi, stepMs, nSteps - i, quiet);
+      quiet = sQuiet;
+      if (steps === 0) continue;
+      const k = sLastK;
+      xRc = steadyWindows(
+        valsPtr,
+        resetsPtr,
+        xRc,
+        nResets,
+        a,
+        b,
+        k,
+        steps,
+        isCounter,
+        isRate,
+        rangeSeconds,
+        xFactor,
+        xZeroBound,
+        xSampled,
+        xToStart,
+        xToEnd,
         outVals,
-        row + i,
-        extrapolated(
-          result,
-          vFirst,
-          isCounter,
-          isRate,
-          rangeSeconds,
-          cFactor,
-          cZeroBound,
-          cSampled,
-          cToStart,
-          cToEnd,
-        ),
+        outMask,
+        row + i - 1,
       );
-      stb(outMask, row + i, 1);
-      // A steady stretch from here on (see above)?
-      if (hasAt !== 0 || a === lo || i + 1 === nSteps) continue;
-      const d = tFirst - ldf(tsPtr, a - 1);
-      if (d !== lastD) {
-        lastD = d;
-        const kf = stepMs / d;
-        lastK = kf === Math.floor(kf) && kf >= 1 && kf < <f64>(hi - lo) ? <i32>kf : 0;
-      }
-      if (lastK === 0) continue;
-      if (runD !== d || runHi < a) {
-        // A new run, from the sample before the window on (windows only move forward).
-        runHi = a;
-        runD = d;
-      }
-      while (runHi + 1 < hi && ldf(tsPtr, runHi + 1) - ldf(tsPtr, runHi) === d) runHi++;
-      const limit = runHi === hi - 1 ? hi : runHi;
-      if (limit - b < lastK) continue;
-      const steps = min((limit - b) / lastK, nSteps - 1 - i);
-      const k = lastK;
-      let j = 0;
-      if (ASC_FEATURE_SIMD && k === 1) {
-        // Two windows at a time while neither holds a reset (the next one, if any, is
-        // past both), with their first and last values side by side in memory. A pair
-        // where a counter's zero point may matter goes through the scalar loop below.
-        const factor = f64x2.splat(cFactor);
-        const zeroBound = f64x2.splat(cZeroBound);
-        const zero = f64x2.splat(0);
-        while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
-        for (; j + 2 <= steps; j += 2) {
-          if (rc < nResets && ldu(resetsPtr, rc) < b + 2) break;
-          const first = v128.load(valsPtr + ((<usize>(a + 1)) << 3));
-          const r = f64x2.sub(v128.load(valsPtr + ((<usize>b) << 3)), first);
-          if (
-            isCounter &&
-            v128.any_true(
-              v128.andnot(
-                v128.and(f64x2.gt(r, zero), f64x2.ge(first, zero)),
-                f64x2.ge(first, f64x2.mul(r, zeroBound)),
-              ),
-            )
-          ) {
-            break;
-          }
-          v128.store(outVals + ((<usize>(row + i + 1)) << 3), f64x2.mul(r, factor));
-          store<u16>(outMask + <usize>(row + i + 1), 0x0101);
-          a += 2;
-          b += 2;
-          i += 2;
-        }
-      }
-      for (; j < steps; j++) {
-        a += k;
-        b += k;
-        i++;
-        const first = ldf(valsPtr, a);
-        let r = ldf(valsPtr, b - 1) - first;
-        if (rc < nResets) {
-          while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
-          r = withResets(valsPtr, resetsPtr, rc, nResets, b, r);
-        }
-        stf(
-          outVals,
-          row + i,
-          extrapolated(
-            r,
-            first,
-            isCounter,
-            isRate,
-            rangeSeconds,
-            cFactor,
-            cZeroBound,
-            cSampled,
-            cToStart,
-            cToEnd,
-          ),
-        );
-        stb(outMask, row + i, 1);
-      }
-      windowSamples += <i64>steps * <i64>n;
+      xA = a + steps * k;
+      xB = b + steps * k;
+      xSamples += <i64>steps * <i64>(b - a);
+      i += steps;
     }
   }
-  gWindowSamples = <f64>windowSamples;
+  gWindowSamples = <f64>xSamples;
+}
+
+/**
+ * Windows of one series, into its row of the output, in a loop
+ * with the window bounds, the reset cursor and the geometry's extrapolation in locals
+ * (no calls: a call in the loop would make the compiler keep its locals in memory).
+ * Computes the windows of steps `from` to `to` (exclusive), starting from, and leaving,
+ * the bounds, cursor and geometry in the x* globals.
+ */
+function rateWindows(
+  isCounter: bool,
+  isRate: bool,
+  tsPtr: usize,
+  valsPtr: usize,
+  resetsPtr: usize,
+  nResets: i32,
+  hi: i32,
+  row: i32,
+  from: i32,
+  to: i32,
+  startMs: f64,
+  stepMs: f64,
+  rangeMs: f64,
+  offsetMs: f64,
+  atMs: f64,
+  hasAt: i32,
+  leftOpen: i32,
+  rangeSeconds: f64,
+  outVals: usize,
+  outMask: usize,
+): void {
+  const open = leftOpen !== 0;
+  let a = xA;
+  let b = xB;
+  let rc = xRc;
+  let windowSamples: i64 = 0;
+  let cStartMs = xStartMs;
+  let cEndMs = xEndMs;
+  let cSpanMs = xSpanMs;
+  let cN = xN;
+  let cSampled = xSampled;
+  let cToStart = xToStart;
+  let cToEnd = xToEnd;
+  let cFactor = xFactor;
+  let cZeroBound = xZeroBound;
+  for (let i = from; i < to; i++) {
+    const end = (hasAt !== 0 ? atMs : startMs + <f64>i * stepMs) - offsetMs;
+    const rangeStart = end - rangeMs;
+    b = windowEnd(tsPtr, b, hi, end);
+    a = windowStart(tsPtr, a, b, rangeStart, open);
+    const n = b - a;
+    windowSamples += <i64>n;
+    if (n < 2) {
+      stf(outVals, row + i, 0);
+      stb(outMask, row + i, 0);
+      continue;
+    }
+    const last = b - 1;
+    const tFirst = ldf(tsPtr, a);
+    const tLast = ldf(tsPtr, last);
+    const vFirst = ldf(valsPtr, a);
+    let result = ldf(valsPtr, last) - vFirst;
+    if (rc < nResets) {
+      while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
+      result = withResets(valsPtr, resetsPtr, rc, nResets, b, result);
+    }
+    const startGapMs = tFirst - rangeStart;
+    const endGapMs = end - tLast;
+    const spanMs = tLast - tFirst;
+    if (startGapMs !== cStartMs || endGapMs !== cEndMs || spanMs !== cSpanMs || n !== cN) {
+      cStartMs = startGapMs;
+      cEndMs = endGapMs;
+      cSpanMs = spanMs;
+      cN = n;
+      let durationToStart = startGapMs / 1000;
+      let durationToEnd = endGapMs / 1000;
+      const sampledInterval = spanMs / 1000;
+      const averageDurationBetweenSamples = sampledInterval / <f64>(n - 1);
+      const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+      if (durationToStart >= extrapolationThreshold) {
+        durationToStart = averageDurationBetweenSamples / 2;
+      }
+      if (durationToEnd >= extrapolationThreshold) {
+        durationToEnd = averageDurationBetweenSamples / 2;
+      }
+      cSampled = sampledInterval;
+      cToStart = durationToStart;
+      cToEnd = durationToEnd;
+      const factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+      cFactor = isRate ? factor / rangeSeconds : factor;
+      cZeroBound = (durationToStart / sampledInterval) * (1 + 1e-9);
+    }
+    stf(
+      outVals,
+      row + i,
+      extrapolated(
+        result,
+        vFirst,
+        isCounter,
+        isRate,
+        rangeSeconds,
+        cFactor,
+        cZeroBound,
+        cSampled,
+        cToStart,
+        cToEnd,
+      ),
+    );
+    stb(outMask, row + i, 1);
+  }
+  xA = a;
+  xB = b;
+  xRc = rc;
+  xSamples += windowSamples;
+  xStartMs = cStartMs;
+  xEndMs = cEndMs;
+  xSpanMs = cSpanMs;
+  xN = cN;
+  xSampled = cSampled;
+  xToStart = cToStart;
+  xToEnd = cToEnd;
+  xFactor = cFactor;
+  xZeroBound = cZeroBound;
+}
+
+/**
+ * How many windows after the one from `a` to `b` (exclusive) form a steady stretch with
+ * it (see extrapolatedRates), at most `maxSteps`; 0 when none do. Sets sLastK to the
+ * samples a step moves over, and sQuiet to the first window start worth looking from
+ * again (`quiet` unless the search found where the even spacing breaks).
+ */
+function stretchSteps(
+  tsPtr: usize,
+  a: i32,
+  b: i32,
+  lo: i32,
+  hi: i32,
+  stepMs: f64,
+  maxSteps: i32,
+  quiet: i32,
+): i32 {
+  sQuiet = quiet;
+  const d = ldf(tsPtr, a) - ldf(tsPtr, a - 1);
+  if (d !== sLastD) {
+    sLastD = d;
+    const kf = stepMs / d;
+    sLastK = kf === Math.floor(kf) && kf >= 1 && kf < <f64>(hi - lo) ? <i32>kf : 0;
+  }
+  if (sLastK === 0) {
+    // The series' samples are spaced by an interval that does not divide the step: it
+    // is not looked at again.
+    sQuiet = hi + 1;
+    return 0;
+  }
+  const need = b - a + sLastK;
+  if (sRunD !== d || sRunHi < a) {
+    // A new run, from the sample before the window on (windows only move forward).
+    const from = nextEvenStart(tsPtr, a - 1, need, hi, d);
+    if (from !== a - 1) {
+      sQuiet = from + 1;
+      return 0;
+    }
+    sRunHi = a;
+    sRunD = d;
+  }
+  while (sRunHi + 1 < hi && ldf(tsPtr, sRunHi + 1) - ldf(tsPtr, sRunHi) === d) sRunHi++;
+  const limit = sRunHi === hi - 1 ? hi : sRunHi;
+  if (limit - b < sLastK) {
+    // A run that resumes after this one's end starts at sRunHi + 1 at the earliest.
+    sQuiet = nextEvenStart(tsPtr, sRunHi + 1, need, hi, d) + 1;
+    return 0;
+  }
+  return min((limit - b) / sLastK, maxSteps);
+}
+
+/**
+ * The first index from `from` on whose sample and the `need` after it span `need` × d
+ * (as evenly spaced samples do), or hi when none does. A span that is longer or shorter
+ * has an uneven spacing inside; a binary search on the span finds about where, and the
+ * search goes on after it. (Spans can hide uneven spacings that cancel out, a late
+ * sample followed by one on time; the caller's scan finds those. This only decides where
+ * to look.)
+ */
+function nextEvenStart(tsPtr: usize, from: i32, need: i32, hi: i32, d: f64): i32 {
+  let s = from;
+  while (s + need < hi) {
+    const t0 = ldf(tsPtr, s);
+    let uneven = s + need;
+    if (ldf(tsPtr, uneven) - t0 === <f64>need * d) return s;
+    let even = s;
+    while (uneven - even > 1) {
+      const mid = (even + uneven) >> 1;
+      if (ldf(tsPtr, mid) - t0 === <f64>(mid - s) * d) even = mid;
+      else uneven = mid;
+    }
+    s = uneven;
+  }
+  return hi;
+}
+
+/**
+ * The `steps` windows of a steady stretch after the one whose first sample is at `a`,
+ * whose end is `b` and whose cell is `cell` (see extrapolatedRates), each `k` samples
+ * further on, with that window's extrapolation; returns the reset cursor after them.
+ */
+function steadyWindows(
+  valsPtr: usize,
+  resetsPtr: usize,
+  rc: i32,
+  nResets: i32,
+  a: i32,
+  b: i32,
+  k: i32,
+  steps: i32,
+  isCounter: bool,
+  isRate: bool,
+  rangeSeconds: f64,
+  cFactor: f64,
+  cZeroBound: f64,
+  cSampled: f64,
+  cToStart: f64,
+  cToEnd: f64,
+  outVals: usize,
+  outMask: usize,
+  cell: i32,
+): i32 {
+  let j = 0;
+  if (ASC_FEATURE_SIMD && k === 1) {
+    // Two windows at a time while neither holds a reset (the next one, if any, is
+    // past both), with their first and last values side by side in memory. A pair
+    // where a counter's zero point may matter goes through the scalar loop below.
+    const factor = f64x2.splat(cFactor);
+    const zeroBound = f64x2.splat(cZeroBound);
+    const zero = f64x2.splat(0);
+    while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
+    for (; j + 2 <= steps; j += 2) {
+      if (rc < nResets && ldu(resetsPtr, rc) < b + 2) break;
+      const first = v128.load(valsPtr + ((<usize>(a + 1)) << 3));
+      const r = f64x2.sub(v128.load(valsPtr + ((<usize>b) << 3)), first);
+      if (
+        isCounter &&
+        v128.any_true(
+          v128.andnot(
+            v128.and(f64x2.gt(r, zero), f64x2.ge(first, zero)),
+            f64x2.ge(first, f64x2.mul(r, zeroBound)),
+          ),
+        )
+      ) {
+        break;
+      }
+      v128.store(outVals + ((<usize>(cell + 1)) << 3), f64x2.mul(r, factor));
+      store<u16>(outMask + <usize>(cell + 1), 0x0101);
+      a += 2;
+      b += 2;
+      cell += 2;
+    }
+  }
+  for (; j < steps; j++) {
+    a += k;
+    b += k;
+    cell++;
+    const first = ldf(valsPtr, a);
+    let r = ldf(valsPtr, b - 1) - first;
+    if (rc < nResets) {
+      while (rc < nResets && ldu(resetsPtr, rc) <= a) rc++;
+      r = withResets(valsPtr, resetsPtr, rc, nResets, b, r);
+    }
+    stf(
+      outVals,
+      cell,
+      extrapolated(
+        r,
+        first,
+        isCounter,
+        isRate,
+        rangeSeconds,
+        cFactor,
+        cZeroBound,
+        cSampled,
+        cToStart,
+        cToEnd,
+      ),
+    );
+    stb(outMask, cell, 1);
+  }
+  return rc;
 }
 
 /**
