@@ -268,8 +268,12 @@ class Placement {
   }
 }
 
-/** Selectors and range functions over more samples than this run in batches of rows (see inBatches). */
-const RANGE_BATCH_SAMPLES = 1 << 15;
+/**
+ * Selectors and range functions over more samples than this run in batches of rows (see
+ * inBatches): 256 KiB of samples at a time, which with the batch's output stays within a
+ * core's second-level cache, and keeps a query's WebAssembly memory small.
+ */
+const RANGE_BATCH_SAMPLES = 1 << 14;
 
 function longestRun(offsets: Uint32Array, n: number): number {
   let longest = 0;
