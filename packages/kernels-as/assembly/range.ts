@@ -421,11 +421,18 @@ function extrapolatedRates(
     const hi = ldu(offPtr, s + 1);
     let nResets = 0;
     if (isCounter && hi > lo) {
-      let prev = ldf(valsPtr, lo);
-      for (let j = lo + 1; j < hi; j++) {
-        const cur = ldf(valsPtr, j);
-        if (cur < prev) stu(resetsPtr, nResets++, j);
-        prev = cur;
+      let j = lo + 1;
+      if (ASC_FEATURE_SIMD) {
+        // Two comparisons at a time; resets are rare, so pairs without one are skipped.
+        for (; j + 2 <= hi; j += 2) {
+          const p = valsPtr + ((<usize>j) << 3);
+          if (!v128.any_true(f64x2.lt(v128.load(p), v128.load(p - 8)))) continue;
+          if (ldf(valsPtr, j) < ldf(valsPtr, j - 1)) stu(resetsPtr, nResets++, j);
+          if (ldf(valsPtr, j + 1) < ldf(valsPtr, j)) stu(resetsPtr, nResets++, j + 1);
+        }
+      }
+      for (; j < hi; j++) {
+        if (ldf(valsPtr, j) < ldf(valsPtr, j - 1)) stu(resetsPtr, nResets++, j);
       }
     }
     const row = s * nSteps;
