@@ -31,7 +31,20 @@ function mixLabel(h: number, name: string, value: string): number {
   return Math.imul(mixString(h, value) ^ 0xffff, FNV_PRIME);
 }
 
-/** A 32-bit hash of the labels of `ls` that `p` selects (equal projections, equal hashes). */
+/**
+ * `mixLabel` for a projection on named labels: the name's position in the (sorted) list
+ * stands for the name, which every set that has the label shares, so its characters need
+ * no hashing. (Positions mix in above 0xFFFF, where no character code lies.)
+ */
+function mixNamed(h: number, position: number, value: string): number {
+  h = Math.imul(h ^ (0x10000 + position), FNV_PRIME);
+  return Math.imul(mixString(h, value) ^ 0xffff, FNV_PRIME);
+}
+
+/**
+ * A 32-bit hash of the labels of `ls` that `p` selects: equal projections on the same
+ * `p`, equal hashes (hashes of different projections are not comparable).
+ */
 export function projectionHash(ls: Labels, p: Projection): number {
   let h = FNV_OFFSET;
   if (p.kind === 'all') {
@@ -45,7 +58,7 @@ export function projectionHash(ls: Labels, p: Projection): number {
       const l = ls[i]!;
       const n = names[j]!;
       if (l.name === n) {
-        h = mixLabel(h, l.name, l.value);
+        h = mixNamed(h, j, l.value);
         i++;
         j++;
       } else if (l.name < n) i++;
