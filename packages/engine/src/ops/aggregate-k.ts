@@ -81,7 +81,7 @@ function checkParamsV2(fp: StepParams, nSteps: number): void {
   }
 }
 
-/** Steps whose values evalAggregateK copies step-major at a time (one cache line per row). */
+/** Steps evalAggregateK takes at a time, row by row (a row's points there: a cache line). */
 const STEP_BLOCK = 8;
 
 /** topk, bottomk, limitk or limit_ratio of `input`. */
@@ -105,17 +105,19 @@ export function evalAggregateK(
   for (let r = 0; r < nRows; r++) nSeries += present[r]!;
   if (nGroups === 0) return emptyVectors([], nSteps);
 
-  const heaps: number[][] = Array.from({ length: nGroups }, () => []);
-  const seen = u8(nGroups);
   const { values, mask } = input;
-  // The loop below walks all rows at one step, and the heaps compare the values of rows
-  // at that step. Read in place, consecutive rows' values are a row's length apart (a
-  // cache line and often a page each); so the values and mask of a block of STEP_BLOCK
-  // steps are first copied step-major (each row's cache line read once), and a step's
-  // values are then one contiguous array.
+  // Steps go a block of STEP_BLOCK at a time, and within a block row by row: each row's
+  // points at those steps are side by side (a cache line), where a walk over all rows at
+  // one step would read a line per row and step. Every step still sees the rows in
+  // order, with a heap per step and group, so the result is the same.
   const block = Math.min(STEP_BLOCK, nSteps);
-  const blockValues = nSteps === 1 ? values : f64(nRows * block);
-  const blockMask = nSteps === 1 ? mask : u8(nRows * block);
+  const slots = nGroups * block;
+  const heaps: number[][] = Array.from({ length: slots }, () => []);
+  const seen = u8(slots);
+  // Each step's k (or limit_ratio's ratio), and whether the step takes any series.
+  const ks = new Int32Array(block);
+  const ratios = new Float64Array(block);
+  const active = new Uint8Array(block);
   // Sampling offsets for limit_ratio, computed once per series when first needed.
   const offsets = op === 'limit_ratio' ? f64(nRows).fill(Number.NaN) : null;
   const offsetOf = (r: number): number => {
@@ -126,138 +128,148 @@ export function evalAggregateK(
     }
     return o;
   };
+  // Go's heaps compare by value; NaN counts as less than everything. Row x's value at
+  // step s is values[x × nSteps + s].
+  const topAt =
+    (s: number): Less<number> =>
+    (a, b) => {
+      const va = values[a * nSteps + s]!;
+      return Number.isNaN(va) || va < values[b * nSteps + s]!;
+    };
+  const bottomAt =
+    (s: number): Less<number> =>
+    (a, b) => {
+      const va = values[a * nSteps + s]!;
+      return Number.isNaN(va) || va > values[b * nSteps + s]!;
+    };
+  // The block's comparisons, by step in the block.
+  const tops: Less<number>[] = [];
+  const bottoms: Less<number>[] = [];
 
   // topk and bottomk (3.x) with a full heap replace its top only with a value wanted more:
-  // `worst` keeps each full group's top value, so that the loop rejects most samples
+  // `worst` keeps each full heap's top value, so that the loop rejects most samples
   // after one comparison, without the heap.
   const fastReject = (op === 'topk' || op === 'bottomk') && !legacy;
   const isTop = op === 'topk';
-  const full = u8(nGroups);
-  const worst = f64(nGroups);
+  const full = u8(slots);
+  const worst = f64(slots);
   const instant = nSteps === 1;
   const emitted: number[] = [];
   const selected = instant ? null : u8(nRows * nSteps);
 
-  for (let s = 0; s < nSteps; s++) {
+  for (let s0 = 0; s0 < nSteps; s0 += block) {
     ctx.checkInterrupt();
-    const j = s % block;
-    if (j === 0 && nSteps > 1) {
-      const n = Math.min(block, nSteps - s);
-      for (let r = 0; r < nRows; r++) {
-        const from = r * nSteps + s;
-        for (let i = 0; i < n; i++) {
-          blockValues[i * nRows + r] = values[from + i]!;
-          blockMask[i * nRows + r] = mask[from + i]!;
-        }
+    const n = Math.min(block, nSteps - s0);
+    let anyActive = false;
+    for (let j = 0; j < n; j++) {
+      const f = fp.values[s0 + j]!;
+      active[j] = 0;
+      if (op === 'limit_ratio') {
+        if (f === 0) continue;
+        ratios[j] = Math.max(-1, Math.min(1, f)); // never NaN: checked above
+      } else {
+        ks[j] = legacy ? Math.trunc(f) : Math.min(Math.trunc(f), nSeries);
+        if (ks[j]! < 1) continue;
       }
+      active[j] = 1;
+      anyActive = true;
     }
-    const at = j * nRows;
-    const f = fp.values[s]!;
-    let k = 0;
-    let ratio = 0;
-    if (op === 'limit_ratio') {
-      if (f === 0) continue;
-      ratio = Math.max(-1, Math.min(1, f)); // never NaN: checked above
-    } else {
-      k = legacy ? Math.trunc(f) : Math.min(Math.trunc(f), nSeries);
-      if (k < 1) continue;
+    if (!anyActive) continue;
+    for (let j = 0; j < n; j++) {
+      tops[j] = topAt(s0 + j);
+      bottoms[j] = bottomAt(s0 + j);
     }
-    // Go's heaps compare by value; NaN counts as less than everything.
-    const top: Less<number> = (a, b) => {
-      const va = blockValues[at + a]!;
-      return Number.isNaN(va) || va < blockValues[at + b]!;
-    };
-    const bottom: Less<number> = (a, b) => {
-      const va = blockValues[at + a]!;
-      return Number.isNaN(va) || va > blockValues[at + b]!;
-    };
     seen.fill(0);
     full.fill(0);
     for (let r = 0; r < nRows; r++) {
-      if (blockMask[at + r] !== 1) continue;
       const g = groupOf[r]!;
-      const v = blockValues[at + r]!;
-      if (full[g] === 1) {
-        const v0 = worst[g]!;
-        if (!(isTop ? v0 < v : v0 > v) && !(Number.isNaN(v0) && !Number.isNaN(v))) continue;
-      }
-      const h = heaps[g]!;
-      if (seen[g] === 0) {
-        seen[g] = 1;
-        h.length = 0;
-        switch (op) {
-          case 'limit_ratio':
-            if (keptByRatio(ratio, offsetOf(r))) heapPush(h, r, top);
-            break;
-          case 'limitk':
-            h.push(r);
-            break;
-          case 'topk':
-            heapPush(h, r, top);
-            break;
-          case 'bottomk':
-            heapPush(h, r, bottom);
-            break;
+      const base = r * nSteps + s0;
+      for (let j = 0; j < n; j++) {
+        if (mask[base + j] !== 1 || active[j] !== 1) continue;
+        const v = values[base + j]!;
+        const slot = j * nGroups + g;
+        if (full[slot] === 1) {
+          const v0 = worst[slot]!;
+          if (!(isTop ? v0 < v : v0 > v) && !(Number.isNaN(v0) && !Number.isNaN(v))) continue;
         }
-      } else {
-        switch (op) {
-          case 'topk': {
-            if (legacy) {
-              const v0 = blockValues[at + h[0]!]!;
-              if (h.length < k || v0 < v || Number.isNaN(v0)) {
-                if (h.length === k) heapPop(h, top);
-                heapPush(h, r, top);
+        const s = s0 + j;
+        const k = ks[j]!;
+        const h = heaps[slot]!;
+        if (seen[slot] === 0) {
+          seen[slot] = 1;
+          h.length = 0;
+          // The first row of a heap: pushing onto an empty heap moves nothing.
+          if (op !== 'limit_ratio' || keptByRatio(ratios[j]!, offsetOf(r))) h.push(r);
+        } else {
+          switch (op) {
+            case 'topk': {
+              if (legacy) {
+                const v0 = values[h[0]! * nSteps + s]!;
+                if (h.length < k || v0 < v || Number.isNaN(v0)) {
+                  if (h.length === k) heapPop(h, tops[j]!);
+                  heapPush(h, r, tops[j]!);
+                }
+              } else if (h.length < k) {
+                heapPush(h, r, tops[j]!);
+              } else {
+                const v0 = values[h[0]! * nSteps + s]!;
+                if (v0 < v || (Number.isNaN(v0) && !Number.isNaN(v))) {
+                  replaceTop(h, r, values, s, nSteps, false);
+                }
               }
-            } else if (h.length < k) {
-              heapPush(h, r, top);
-            } else {
-              const v0 = blockValues[at + h[0]!]!;
-              if (v0 < v || (Number.isNaN(v0) && !Number.isNaN(v))) {
-                replaceTop(h, r, blockValues, at, false);
-              }
+              break;
             }
-            break;
-          }
-          case 'bottomk': {
-            if (legacy) {
-              const v0 = blockValues[at + h[0]!]!;
-              if (h.length < k || v0 > v || Number.isNaN(v0)) {
-                if (h.length === k) heapPop(h, bottom);
-                heapPush(h, r, bottom);
+            case 'bottomk': {
+              if (legacy) {
+                const v0 = values[h[0]! * nSteps + s]!;
+                if (h.length < k || v0 > v || Number.isNaN(v0)) {
+                  if (h.length === k) heapPop(h, bottoms[j]!);
+                  heapPush(h, r, bottoms[j]!);
+                }
+              } else if (h.length < k) {
+                heapPush(h, r, bottoms[j]!);
+              } else {
+                const v0 = values[h[0]! * nSteps + s]!;
+                if (v0 > v || (Number.isNaN(v0) && !Number.isNaN(v))) {
+                  replaceTop(h, r, values, s, nSteps, true);
+                }
               }
-            } else if (h.length < k) {
-              heapPush(h, r, bottom);
-            } else {
-              const v0 = blockValues[at + h[0]!]!;
-              if (v0 > v || (Number.isNaN(v0) && !Number.isNaN(v))) {
-                replaceTop(h, r, blockValues, at, true);
-              }
+              break;
             }
-            break;
+            case 'limitk':
+              if (h.length < k) heapPush(h, r, tops[j]!);
+              break;
+            case 'limit_ratio':
+              if (keptByRatio(ratios[j]!, offsetOf(r))) heapPush(h, r, tops[j]!);
+              break;
           }
-          case 'limitk':
-            if (h.length < k) heapPush(h, r, top);
-            break;
-          case 'limit_ratio':
-            if (keptByRatio(ratio, offsetOf(r))) heapPush(h, r, top);
-            break;
         }
-      }
-      // However the heap filled (a group's first sample at this step included).
-      if (fastReject && h.length === k) {
-        full[g] = 1;
-        worst[g] = blockValues[at + h[0]!]!;
+        // However the heap filled (a group's first sample at this step included).
+        if (fastReject && h.length === k) {
+          full[slot] = 1;
+          worst[slot] = values[h[0]! * nSteps + s]!;
+        }
       }
     }
-    for (let g = 0; g < nGroups; g++) {
-      if (seen[g] === 0) continue;
-      const h = heaps[g]!;
-      // The heaps keep the least wanted value on top: sort them the other way round.
-      if (op === 'topk' && h.length > 1) goSort(h, (a, b) => top(b, a));
-      else if (op === 'bottomk' && h.length > 1) goSort(h, (a, b) => bottom(b, a));
-      for (const r of h) {
-        if (instant) emitted.push(r);
-        else selected![r * nSteps + s] = 1;
+    for (let j = 0; j < n; j++) {
+      if (active[j] !== 1) continue;
+      const s = s0 + j;
+      for (let g = 0; g < nGroups; g++) {
+        const slot = j * nGroups + g;
+        if (seen[slot] === 0) continue;
+        const h = heaps[slot]!;
+        // The heaps keep the least wanted value on top: sort them the other way round.
+        if (op === 'topk' && h.length > 1) {
+          const top = tops[j]!;
+          goSort(h, (a, b) => top(b, a));
+        } else if (op === 'bottomk' && h.length > 1) {
+          const bottom = bottoms[j]!;
+          goSort(h, (a, b) => bottom(b, a));
+        }
+        for (const r of h) {
+          if (instant) emitted.push(r);
+          else selected![r * nSteps + s] = 1;
+        }
       }
     }
   }

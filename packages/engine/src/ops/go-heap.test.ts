@@ -38,14 +38,20 @@ describe('container/heap', () => {
     fc.nat(),
     fc.boolean(),
     fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 1, max: 3 }),
   ])(
     'replaceTop moves rows exactly as setting the top and Fix do (ties, NaN, both orders)',
-    (vals, pick, descending, at) => {
-      // Row r's value is at `at + r`; the heap holds all rows but one, which replaces the top.
-      const values = Float64Array.from([...Array(at).fill(99), ...vals]);
+    (vals, pick, descending, at, stride) => {
+      // Row r's value is at `at + r × stride` (other slots hold 99); the heap holds all rows
+      // but one, which replaces the top.
+      const values = new Float64Array(at + vals.length * stride).fill(99);
+      vals.forEach((v, r) => {
+        values[at + r * stride] = v;
+      });
+      const value = (r: number) => values[at + r * stride]!;
       const less = (a: number, b: number) => {
-        const va = values[at + a]!;
-        return Number.isNaN(va) || (descending ? va > values[at + b]! : va < values[at + b]!);
+        const va = value(a);
+        return Number.isNaN(va) || (descending ? va > value(b) : va < value(b));
       };
       const x = pick % vals.length;
       const want: number[] = [];
@@ -53,7 +59,7 @@ describe('container/heap', () => {
       const got = [...want];
       want[0] = x;
       heapFix(want, 0, less);
-      replaceTop(got, x, values, at, descending);
+      replaceTop(got, x, values, at, stride, descending);
       expect(got).toEqual(want);
     },
   );

@@ -63,29 +63,30 @@ export function heapPop<T>(h: T[], less: Less<T>): T {
 
 /**
  * `h[0] = x` then `heap.Fix(h, 0)`, for a heap of row numbers ordered by their values
- * `values[at + row]`, with NaN least and then `<` (`descending` false: topk's heap) or `>`
- * (true: bottomk's). The same comparisons and moves as {@link heapFix} with such a
- * `less`, the values read inline instead of through a closure per comparison: this runs
- * for most samples when values arrive in ascending order.
+ * `values[at + row × stride]`, with NaN least and then `<` (`descending` false: topk's
+ * heap) or `>` (true: bottomk's). The same comparisons and moves as {@link heapFix} with
+ * such a `less`, the values read inline instead of through a closure per comparison: this
+ * runs for most samples when values arrive in ascending order.
  */
 export function replaceTop(
   h: number[],
   x: number,
   values: Float64Array,
   at: number,
+  stride: number,
   descending: boolean,
 ): void {
   const n = h.length;
-  const vx = values[at + x]!;
+  const vx = values[at + x * stride]!;
   let i = 0;
   for (;;) {
     const j1 = 2 * i + 1;
     if (j1 >= n) break;
     let j = j1;
-    let vj = values[at + h[j1]!]!;
+    let vj = values[at + h[j1]! * stride]!;
     const j2 = j1 + 1;
     if (j2 < n) {
-      const v2 = values[at + h[j2]!]!;
+      const v2 = values[at + h[j2]! * stride]!;
       if (Number.isNaN(v2) || (descending ? v2 > vj : v2 < vj)) {
         j = j2;
         vj = v2;
