@@ -49,8 +49,11 @@ function sizeClass(bytes: number): number {
 export class QueryBuffers {
   private readonly taken: ArrayBuffer[] = [];
 
-  /** A zero-filled buffer of at least `bytes` bytes (pooled when large enough). */
-  take(bytes: number): ArrayBuffer {
+  /**
+   * A buffer of at least `bytes` bytes (pooled when large enough), zero-filled unless
+   * `zero` is false (then its first `bytes` hold whatever an earlier query left).
+   */
+  take(bytes: number, zero = true): ArrayBuffer {
     if (bytes < MIN_BYTES || bytes > MAX_BYTES) return new ArrayBuffer(bytes);
     const c = sizeClass(bytes);
     const list = free.get(c);
@@ -58,7 +61,7 @@ export class QueryBuffers {
     let buf: ArrayBuffer;
     if (reused !== undefined) {
       retainedBytes -= reused.byteLength;
-      new Uint8Array(reused, 0, bytes).fill(0);
+      if (zero) new Uint8Array(reused, 0, bytes).fill(0);
       buf = reused;
     } else {
       buf = new ArrayBuffer(2 ** c);
@@ -111,6 +114,19 @@ function pooled(bytes: number): boolean {
 /** A zero-filled Float64Array of `n` elements for an intermediate value. */
 export function f64(n: number): Float64Array {
   return pooled(n * 8) ? new Float64Array(current!.take(n * 8), 0, n) : new Float64Array(n);
+}
+
+/**
+ * A Float64Array of `n` elements for an intermediate value that its producer writes in
+ * full (a kernel's output): taken from the pool without zero-filling it.
+ */
+export function f64Unfilled(n: number): Float64Array {
+  return pooled(n * 8) ? new Float64Array(current!.take(n * 8, false), 0, n) : new Float64Array(n);
+}
+
+/** A Uint8Array of `n` elements written in full by its producer (see {@link f64Unfilled}). */
+export function u8Unfilled(n: number): Uint8Array {
+  return pooled(n) ? new Uint8Array(current!.take(n, false), 0, n) : new Uint8Array(n);
 }
 
 /** A zero-filled Uint8Array of `n` elements for an intermediate value. */

@@ -9,7 +9,7 @@ import { ExecutionError } from './errors.js';
 import type { LoadedSeries } from './eval/series.js';
 import { ALL_LABELS, LabelSetIndex } from './label-set-index.js';
 import { compareLabels } from './labels.js';
-import { f64, i32, u8 } from './pool.js';
+import { f64, f64Unfilled, i32, u8, u8Unfilled } from './pool.js';
 import type { Labels } from './storage.js';
 
 /** Evaluation steps: `startMs, startMs + stepMs, …, endMs` (one step when start = end). */
@@ -96,6 +96,23 @@ export interface RangeVectors {
  */
 export function rangeInput(v: RangeVectors): SeriesBatch | SeriesSource {
   return v.source?.kernelInput() ?? v.batch;
+}
+
+/**
+ * An instant-vector value of `rows` rows for a kernel to write: the kernels write every
+ * cell of their output (see @promql-ts/kernels' StepMatrix), so its arrays come from the
+ * pool as they are, without zero-filling.
+ */
+export function kernelOutputVectors(labels: Labels[], nSteps: number): StepVectors {
+  const n = labels.length * nSteps;
+  return {
+    kind: 'vector',
+    labels,
+    dropName: u8(labels.length),
+    values: f64Unfilled(n),
+    mask: u8Unfilled(n),
+    nSteps,
+  };
 }
 
 /** The samples a range value holds. */

@@ -169,6 +169,8 @@ function expectWasmLikeReference(
     { ...options, counts: wantCounts },
     want,
   );
+  // Every cell written: matrix() fills presence bytes with 7.
+  expectSameValues([want.mask.findIndex((m) => m > 1)], [-1], `reference ${fn} wrote every cell`);
   const inputs = [
     ['batch', batch],
     ['source', asSource(batch)],
@@ -573,8 +575,10 @@ describe('instant selector', () => {
     options: InstantSelectorOptions,
   ): void {
     const cells = (batch.offsets.length - 1) * grid.nSteps;
-    const want = { ...matrix(cells), ts: new Float64Array(cells) };
+    const want = { ...matrix(cells), ts: new Float64Array(cells).fill(-0.5) };
     impls.reference.instantSelector(batch, grid, options, want);
+    expectSameValues([want.mask.findIndex((m) => m > 1)], [-1], 'reference wrote every cell');
+    expectSameValues([want.ts.indexOf(-0.5)], [-1], 'reference wrote every timestamp');
     for (const [name, k] of wasmImpls()) {
       for (const [form, input] of [
         ['batch', batch],

@@ -44,7 +44,8 @@ export interface StepGrid {
 /**
  * A row-major `rows × nSteps` matrix: one value and one presence byte (1 = the point
  * exists) per cell. NaN is a legitimate value, so absence needs its own mask. Kernels
- * write 0 into the value of every absent cell.
+ * write every cell of their output, 0 into the value of an absent one, so an output may
+ * be passed in with any contents.
  */
 export interface StepMatrix {
   readonly values: Float64Array;

@@ -15,6 +15,7 @@ import {
   emptyVectors,
   type Grid,
   kernelGrid,
+  kernelOutputVectors,
   knownDistinct,
   markDistinct,
   type RangeVectors,
@@ -91,7 +92,8 @@ export function evalRangeFunction(
   const input = rangeArg(plan, args);
   if (func === 'absent_over_time') return absentOverTime(ctx, plan, input, grid);
   const call = kernelCall(ctx, plan, args);
-  const out = emptyVectors(input.labels, grid.nSteps);
+  // The kernel writes every cell: no need to zero the arrays first.
+  const out = kernelOutputVectors(input.labels, grid.nSteps);
   if (input.labels.length > 0 && grid.nSteps > 0) {
     const flags = ctx.kernels.rangeFunction(
       call.fn,

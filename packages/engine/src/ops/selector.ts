@@ -8,13 +8,14 @@ import { isStaleNaN } from '@promql-ts/kernels';
 import type { EvalContext } from '../eval/context.js';
 import { dropMetricName } from '../labels.js';
 import type { RangeSelectorPlan, SelectorPlan } from '../plan/nodes.js';
-import { f64, u8 } from '../pool.js';
+import { f64, f64Unfilled, u8 } from '../pool.js';
 import {
   countPoints,
   dropEmptyRows,
   emptyVectors,
   type Grid,
   kernelGrid,
+  kernelOutputVectors,
   type RangeVectors,
   type StepVectors,
 } from '../value.js';
@@ -57,24 +58,26 @@ function selectAtSteps(
   grid: Grid,
 ): { vectors: StepVectors; ts: Float64Array } {
   const series = ctx.series(plan.select);
-  const vectors = emptyVectors(series.labels, grid.nSteps);
-  const ts = f64(vectors.values.length);
-  if (series.labels.length === 0 || grid.nSteps === 0) return { vectors, ts };
-  if (plan.smoothed) {
-    smoothedSelect(ctx, plan, grid, vectors, ts);
-  } else {
-    ctx.kernels.instantSelector(
-      series.kernelInput(),
-      kernelGrid(grid),
-      {
-        lookbackMs: ctx.options.lookbackDeltaMs,
-        leftOpen: leftOpen(ctx),
-        offsetMs: plan.offsetMs,
-        atMs: plan.atMs,
-      },
-      { values: vectors.values, mask: vectors.mask, ts },
-    );
+  if (series.labels.length === 0 || grid.nSteps === 0 || plan.smoothed) {
+    const vectors = emptyVectors(series.labels, grid.nSteps);
+    const ts = f64(vectors.values.length);
+    if (plan.smoothed && ts.length > 0) smoothedSelect(ctx, plan, grid, vectors, ts);
+    return { vectors, ts };
   }
+  // The kernel writes every cell: no need to zero the arrays first.
+  const vectors = kernelOutputVectors(series.labels, grid.nSteps);
+  const ts = f64Unfilled(vectors.values.length);
+  ctx.kernels.instantSelector(
+    series.kernelInput(),
+    kernelGrid(grid),
+    {
+      lookbackMs: ctx.options.lookbackDeltaMs,
+      leftOpen: leftOpen(ctx),
+      offsetMs: plan.offsetMs,
+      atMs: plan.atMs,
+    },
+    { values: vectors.values, mask: vectors.mask, ts },
+  );
   return { vectors, ts };
 }
 
