@@ -14,9 +14,10 @@
 // Windows only move forward, so each series is walked with two indices. Functions whose
 // result does not depend on float summation order slide: min/max and ts_of_min/max keep
 // a monotonic deque, quantile_over_time a stable sorted buffer, changes/resets a running
-// count, and rate/increase visit only the counter resets inside the window. The others
-// rescan each window, because Prometheus's compensated sums are only reproducible by
-// summing the window in order.
+// count, and rate/increase visit only the counter resets inside the window (and over
+// evenly spaced samples move each window on from the last, see extrapolatedRates). The
+// others rescan each window, because Prometheus's compensated sums are only reproducible
+// by summing the window in order.
 
 import {
   FLAG_INVALID_QUANTILE,
