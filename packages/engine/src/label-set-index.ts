@@ -100,14 +100,18 @@ export function sameProjection(a: Labels, b: Labels, p: Projection): boolean {
   if (p.kind === 'all') {
     if (a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) {
-      if (a[i]!.name !== b[i]!.name || a[i]!.value !== b[i]!.value) return false;
+      const x = a[i]!;
+      const y = b[i]!;
+      if (x !== y && (x.name !== y.name || x.value !== y.value)) return false;
     }
     return true;
   }
   let i = nextSelected(a, 0, p);
   let j = nextSelected(b, 0, p);
   while (i < a.length && j < b.length) {
-    if (a[i]!.name !== b[j]!.name || a[i]!.value !== b[j]!.value) return false;
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x !== y && (x.name !== y.name || x.value !== y.value)) return false;
     i = nextSelected(a, i + 1, p);
     j = nextSelected(b, j + 1, p);
   }
