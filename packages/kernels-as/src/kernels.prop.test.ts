@@ -579,6 +579,10 @@ describe('instant selector', () => {
     impls.reference.instantSelector(batch, grid, options, want);
     expectSameValues([want.mask.findIndex((m) => m > 1)], [-1], 'reference wrote every cell');
     expectSameValues([want.ts.indexOf(-0.5)], [-1], 'reference wrote every timestamp');
+    const bare = matrix(cells);
+    impls.reference.instantSelector(batch, grid, options, bare);
+    expectSameValues(bare.values, want.values, 'reference values without ts');
+    expectSameValues(bare.mask, want.mask, 'reference mask without ts');
     for (const [name, k] of wasmImpls()) {
       for (const [form, input] of [
         ['batch', batch],
@@ -589,6 +593,12 @@ describe('instant selector', () => {
         expectSameValues(got.values, want.values, `${name} (${form}) values`);
         expectSameValues(got.mask, want.mask, `${name} (${form}) mask`);
         expectSameValues(got.ts, want.ts, `${name} (${form}) ts`);
+        k.arena.reset();
+        // Without timestamps: the same values and mask.
+        const bare = matrix(cells);
+        k.instantSelector(input, grid, options, bare);
+        expectSameValues(bare.values, want.values, `${name} (${form}) values without ts`);
+        expectSameValues(bare.mask, want.mask, `${name} (${form}) mask without ts`);
         k.arena.reset();
       }
     }

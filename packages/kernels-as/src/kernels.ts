@@ -46,7 +46,7 @@ export interface Kernels {
    * The instant-vector selector: for each series and step, the last sample no later
    * than the step (less `offsetMs`, or at `atMs`) within the lookback delta, unless that
    * sample is a staleness marker. Also reports the chosen sample's timestamp (for
-   * `timestamp()`). Output is N × nSteps. `input` may be a {@link SeriesSource}, copied in
+   * `timestamp()`) when `out.ts` is given. Output is N × nSteps. `input` may be a {@link SeriesSource}, copied in
    * a batch of series at a time.
    */
   instantSelector(

@@ -137,7 +137,8 @@ export function instantSelector(
   checkGrid(grid);
   const { nSteps } = grid;
   checkMatrix(out, n * nSteps, 'out');
-  checkLength(out.ts, n * nSteps, 'out.ts');
+  const outTs = out.ts;
+  if (outTs !== undefined) checkLength(outTs, n * nSteps, 'out.ts');
   const leftOpen = options.leftOpen ?? true;
   const offsetMs = options.offsetMs ?? 0;
   const atMs = options.atMs ?? null;
@@ -159,11 +160,11 @@ export function instantSelector(
       const inLookback = j >= lo && (leftOpen ? ts > bound : ts >= bound);
       if (inLookback && !isStaleWord(words, j)) {
         out.values[o] = input.values[j] as number;
-        out.ts[o] = ts;
+        if (outTs !== undefined) outTs[o] = ts;
         out.mask[o] = 1;
       } else {
         out.values[o] = 0;
-        out.ts[o] = 0;
+        if (outTs !== undefined) outTs[o] = 0;
         out.mask[o] = 0;
       }
     }

@@ -69,8 +69,11 @@ export interface InstantSelectorOptions {
 
 /** The instant selector's output: the value, presence and the chosen sample's timestamp. */
 export interface InstantSelectorOutput extends StepMatrix {
-  /** Timestamp (ms) of the sample each present cell took its value from, else 0. */
-  readonly ts: Float64Array;
+  /**
+   * Timestamp (ms) of the sample each present cell took its value from, else 0. Optional:
+   * without it, the timestamps are not written anywhere.
+   */
+  readonly ts?: Float64Array;
 }
 
 /** PromQL's range-vector functions that the kernels implement. */

@@ -323,7 +323,7 @@ export class WasmKernels implements Kernels {
     const n = checkInput(input);
     checkGrid(grid);
     checkMatrix(out, n * grid.nSteps, 'out');
-    checkLength(out.ts, n * grid.nSteps, 'out.ts');
+    if (out.ts !== undefined) checkLength(out.ts, n * grid.nSteps, 'out.ts');
     const whole = this.wholeBatch(input, n);
     if (whole !== null) {
       this.instantSelectorCall(whole, n, grid, options, out);
@@ -334,7 +334,7 @@ export class WasmKernels implements Kernels {
       const rows = {
         values: out.values.subarray(a * nSteps, b * nSteps),
         mask: out.mask.subarray(a * nSteps, b * nSteps),
-        ts: out.ts.subarray(a * nSteps, b * nSteps),
+        ts: out.ts?.subarray(a * nSteps, b * nSteps),
       };
       this.instantSelectorCall(part(), b - a, grid, options, rows);
     });
@@ -348,9 +348,13 @@ export class WasmKernels implements Kernels {
     out: InstantSelectorOutput,
   ): void {
     const atMs = options.atMs ?? null;
-    this.call([input.ts, input.values, input.offsets], [out.values, out.mask, out.ts], 0, (p) => {
+    // Timestamps nobody wants go to scratch space, which is not copied out.
+    const scratch = out.ts === undefined ? n * grid.nSteps * 8 : 0;
+    const outputs = [out.values, out.mask, out.ts];
+    this.call([input.ts, input.values, input.offsets], outputs, scratch, (p) => {
       const [ts, vals, off] = p.inputs as [number, number, number];
-      const [ov, om, ot] = p.outputs as [number, number, number];
+      const [ov, om] = p.outputs as [number, number];
+      const ot = out.ts === undefined ? p.scratch : (p.outputs[2] as number);
       this.exports.select_instant(
         ts,
         vals,

@@ -27,7 +27,7 @@ function leftOpen(ctx: EvalContext): boolean {
 
 /** An instant-vector selector at every step of `grid`; rows without points are dropped. */
 export function evalSelector(ctx: EvalContext, plan: SelectorPlan, grid: Grid): StepVectors {
-  const out = selectAtSteps(ctx, plan, grid);
+  const out = selectAtSteps(ctx, plan, grid, false);
   const vectors = dropEmptyRows(out.vectors);
   ctx.totalQueryableSamples += countPoints(vectors);
   return vectors;
@@ -42,7 +42,7 @@ export function evalSelectorTimestamps(
   plan: SelectorPlan,
   grid: Grid,
 ): StepVectors {
-  const { vectors, ts } = selectAtSteps(ctx, plan, grid);
+  const { vectors, ts } = selectAtSteps(ctx, plan, grid, true);
   const values = vectors.values;
   for (let i = 0; i < values.length; i++) values[i] = ts[i]! / 1000;
   const labels = ctx.delayedNameRemoval ? vectors.labels : vectors.labels.map(dropMetricName);
@@ -52,10 +52,15 @@ export function evalSelectorTimestamps(
   return out;
 }
 
+/**
+ * The selector's value at every step and, when `withTs`, the timestamp of each point's
+ * sample (otherwise `ts` may be empty).
+ */
 function selectAtSteps(
   ctx: EvalContext,
   plan: SelectorPlan,
   grid: Grid,
+  withTs: boolean,
 ): { vectors: StepVectors; ts: Float64Array } {
   const series = ctx.series(plan.select);
   if (series.labels.length === 0 || grid.nSteps === 0 || plan.smoothed) {
@@ -66,7 +71,7 @@ function selectAtSteps(
   }
   // The kernel writes every cell: no need to zero the arrays first.
   const vectors = kernelOutputVectors(series.labels, grid.nSteps);
-  const ts = f64Unfilled(vectors.values.length);
+  const ts = withTs ? f64Unfilled(vectors.values.length) : new Float64Array(0);
   ctx.kernels.instantSelector(
     series.kernelInput(),
     kernelGrid(grid),
@@ -76,7 +81,7 @@ function selectAtSteps(
       offsetMs: plan.offsetMs,
       atMs: plan.atMs,
     },
-    { values: vectors.values, mask: vectors.mask, ts },
+    { values: vectors.values, mask: vectors.mask, ts: withTs ? ts : undefined },
   );
   return { vectors, ts };
 }
