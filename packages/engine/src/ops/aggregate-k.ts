@@ -202,37 +202,22 @@ export function evalAggregateK(
           if (op !== 'limit_ratio' || keptByRatio(ratios[j]!, offsetOf(r))) h.push(r);
         } else {
           switch (op) {
-            case 'topk': {
-              if (legacy) {
-                const v0 = values[h[0]! * nSteps + s]!;
-                if (h.length < k || v0 < v || Number.isNaN(v0)) {
-                  if (h.length === k) heapPop(h, tops[j]!);
-                  heapPush(h, r, tops[j]!);
-                }
-              } else if (h.length < k) {
-                heapPush(h, r, tops[j]!);
-              } else {
-                const v0 = values[h[0]! * nSteps + s]!;
-                if (v0 < v || (Number.isNaN(v0) && !Number.isNaN(v))) {
-                  replaceTop(h, r, values, s, nSteps, false);
-                }
-              }
-              break;
-            }
+            case 'topk':
             case 'bottomk': {
+              const descending = op === 'bottomk';
+              const less = descending ? bottoms[j]! : tops[j]!;
+              const v0 = values[h[0]! * nSteps + s]!;
+              // Whether v is wanted more than the top's value (NaN is wanted least).
+              const wanted = descending ? v0 > v : v0 < v;
               if (legacy) {
-                const v0 = values[h[0]! * nSteps + s]!;
-                if (h.length < k || v0 > v || Number.isNaN(v0)) {
-                  if (h.length === k) heapPop(h, bottoms[j]!);
-                  heapPush(h, r, bottoms[j]!);
+                if (h.length < k || wanted || Number.isNaN(v0)) {
+                  if (h.length === k) heapPop(h, less);
+                  heapPush(h, r, less);
                 }
               } else if (h.length < k) {
-                heapPush(h, r, bottoms[j]!);
-              } else {
-                const v0 = values[h[0]! * nSteps + s]!;
-                if (v0 > v || (Number.isNaN(v0) && !Number.isNaN(v))) {
-                  replaceTop(h, r, values, s, nSteps, true);
-                }
+                heapPush(h, r, less);
+              } else if (wanted || (Number.isNaN(v0) && !Number.isNaN(v))) {
+                replaceTop(h, r, values, s, nSteps, descending);
               }
               break;
             }
