@@ -683,6 +683,16 @@ function stretchSteps(
     sRunHi = a;
     sRunD = d;
   }
+  if (ASC_FEATURE_SIMD) {
+    // Two spacings at a time while both are even (the last one or two, one by one below).
+    const even = f64x2.splat(d);
+    while (sRunHi + 2 < hi) {
+      const p = tsPtr + ((<usize>sRunHi) << 3);
+      const spacings = f64x2.sub(v128.load(p, 8), v128.load(p));
+      if (!i64x2.all_true(f64x2.eq(spacings, even))) break;
+      sRunHi += 2;
+    }
+  }
   while (sRunHi + 1 < hi && ldf(tsPtr, sRunHi + 1) - ldf(tsPtr, sRunHi) === d) sRunHi++;
   const limit = sRunHi === hi - 1 ? hi : sRunHi;
   if (limit - b < sLastK) {
