@@ -1186,11 +1186,7 @@ function extrapolatedRate(
   if (isCounter) {
     // Visit the counter resets inside the window, in order.
     while (resetCursor < resetCount && ldu(gInts, resetCursor) <= a) resetCursor++;
-    for (let k = resetCursor; k < resetCount; k++) {
-      const pos = ldu(gInts, k);
-      if (pos >= b) break;
-      result += v(pos - 1);
-    }
+    result = withResets(gVals, gInts, resetCursor, resetCount, b, result);
   }
   // 2.42: the zero point first, then the thresholds.
   let durationToStart = (t(first) - rangeStart) / 1000;

@@ -81,9 +81,8 @@ export function count_stale(valsPtr: usize, len: i32): i32 {
 /**
  * Counts the present cells (non-zero presence bytes) of each of nRows rows of nSteps
  * bytes at maskPtr, into the uint32 array at outPtr. The SIMD build adds sixteen bytes at
- * a time (a presence byte is 0 or 1) into sixteen-bit lanes, which no row of Prometheus's
- * at most 11,000 steps can overflow (2 × 11,000 / 16 per lane), and presence bytes other
- * than 1 are counted one by one.
+ * a time (a presence byte is 0 or 1) into 32-bit lanes, and a row with presence bytes
+ * other than 0 and 1 is counted one byte at a time.
  */
 export function row_points(maskPtr: usize, nRows: i32, nSteps: i32, outPtr: usize): void {
   for (let r = 0; r < nRows; r++) {
@@ -91,23 +90,22 @@ export function row_points(maskPtr: usize, nRows: i32, nSteps: i32, outPtr: usiz
     let n = 0;
     let i = 0;
     if (ASC_FEATURE_SIMD) {
-      let acc = i16x8.splat(0);
+      let acc = i32x4.splat(0);
       let other = v128.splat<i8>(0);
       const one = i8x16.splat(1);
       for (; i + 16 <= nSteps; i += 16) {
         const m = v128.load(row + <usize>i);
-        acc = i16x8.add(acc, i16x8.extadd_pairwise_i8x16_u(m));
+        acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(m)));
         other = v128.or(other, i8x16.gt_u(m, one));
       }
       if (v128.any_true(other)) {
         i = 0;
       } else {
-        const wide = i32x4.extadd_pairwise_i16x8_u(acc);
         n =
-          i32x4.extract_lane(wide, 0) +
-          i32x4.extract_lane(wide, 1) +
-          i32x4.extract_lane(wide, 2) +
-          i32x4.extract_lane(wide, 3);
+          i32x4.extract_lane(acc, 0) +
+          i32x4.extract_lane(acc, 1) +
+          i32x4.extract_lane(acc, 2) +
+          i32x4.extract_lane(acc, 3);
       }
     }
     for (; i < nSteps; i++) if (load<u8>(row + <usize>i) !== 0) n++;
