@@ -204,6 +204,57 @@ function validLabelName(ctx: EvalContext, name: string): boolean {
   return name.length > 0 && isValidUtf8(name);
 }
 
+/**
+ * count_values' counts: per output series (numbered as `newSeries` finds them) and step,
+ * the number of cells of `input` with a value of that series, series-major; and in
+ * `firstCell` each series' first cell in Prometheus's order (steps, then rows) as
+ * `step × rows + row`. Rows are walked in memory order. A small integer's series is read
+ * from its group's table; another value's series is the one before when the row's value
+ * has not changed since (a branch that is taken at random for a gauge of small integers,
+ * and slower than the table), else looked up in the group's map. `newSeries` resolves a
+ * value its row's group has not had yet.
+ */
+function countCells(
+  input: StepVectors,
+  rowGroup: Int32Array,
+  groupSeries: readonly FloatIndex[],
+  firstCell: number[],
+  newSeries: (row: number, value: number) => number,
+): Float64Array {
+  const { nSteps, mask, values } = input;
+  const nRows = input.labels.length;
+  let counts = new Float64Array(Math.min(nRows, 16) * nSteps);
+  for (let r = 0; r < nRows; r++) {
+    const group = groupSeries[rowGroup[r]!]!;
+    let series = -1;
+    let last = 0;
+    for (let s = 0, i = r * nSteps; s < nSteps; s++, i++) {
+      if (mask[i] !== 1) continue;
+      const v = values[i]!;
+      const inTable = group.getInTable(v);
+      if (inTable >= 0) {
+        series = inTable;
+        last = v;
+      } else if (series < 0 || !Object.is(last, v)) {
+        series = inTable === -1 ? -1 : group.get(v);
+        if (series < 0) {
+          series = newSeries(r, v);
+          if ((series + 1) * nSteps > counts.length) {
+            const more = new Float64Array(Math.max(2 * counts.length, (series + 1) * nSteps));
+            more.set(counts);
+            counts = more;
+          }
+        }
+        last = v;
+      }
+      const cell = s * nRows + r;
+      if (cell < firstCell[series]!) firstCell[series] = cell;
+      counts[series * nSteps + s]! += 1;
+    }
+  }
+  return counts;
+}
+
 /** Row groups of count_values with a table for small integer values (see FloatIndex). */
 const DENSE_GROUPS = 1024;
 
@@ -257,6 +308,10 @@ function countValues(
     }
     rowGroup[r] = g;
   }
+  // Per output series, its first cell in Prometheus's order (steps, then rows) as
+  // `step × nRows + row`: the series are numbered as found, row by row, then renumbered
+  // by that cell.
+  const firstCell: number[] = [];
   /** The output series of value `v` of row `r`, the first time its group has `v`. */
   const newSeries = (r: number, v: number): number => {
     const metric = setLabel(input.labels[r]!, valueLabel, format(v));
@@ -266,38 +321,23 @@ function countValues(
       idx = seriesLabels.length;
       seriesIndex.set(key, idx);
       seriesLabels.push(groupingLabels(metric, names, without));
+      firstCell.push(Number.POSITIVE_INFINITY);
     }
     groupSeries[rowGroup[r]!]!.set(v, idx);
     return idx;
   };
-  // Output series + 1 of each cell (0: no sample), row-major like the input.
-  const cellSeries = i32(nRows * nSteps);
-  // Per row: the last value seen (-1 in lastSeries: none yet) and the series it went to.
-  const lastValue = f64(nRows);
-  const lastSeries = i32(nRows).fill(-1);
-  const { mask, values } = input;
-  for (let s = 0; s < nSteps; s++) {
-    for (let r = 0, i = s; r < nRows; r++, i += nSteps) {
-      if (mask[i] !== 1) continue;
-      const v = values[i]!;
-      let series = lastSeries[r]!;
-      if (series < 0 || !Object.is(lastValue[r], v)) {
-        series = groupSeries[rowGroup[r]!]!.get(v);
-        if (series < 0) series = newSeries(r, v);
-        lastValue[r] = v;
-        lastSeries[r] = series;
-      }
-      cellSeries[i] = series + 1;
-    }
-  }
-  const out = emptyVectors(seriesLabels, nSteps);
-  for (let r = 0, i = 0; r < nRows; r++) {
-    for (let s = 0; s < nSteps; s++, i++) {
-      const t = cellSeries[i]!;
-      if (t === 0) continue;
-      const o = (t - 1) * nSteps + s;
-      out.values[o]! += 1;
-      out.mask[o] = 1;
+  const counts = countCells(input, rowGroup, groupSeries, firstCell, newSeries);
+  const nSeries = seriesLabels.length;
+  const byFirst = Array.from({ length: nSeries }, (_, j) => j);
+  byFirst.sort((a, b) => firstCell[a]! - firstCell[b]!);
+  const labels = byFirst.map((j) => seriesLabels[j]!);
+  const out = emptyVectors(labels, nSteps);
+  for (let j = 0; j < nSeries; j++) {
+    for (let s = 0, from = byFirst[j]! * nSteps, to = j * nSteps; s < nSteps; s++) {
+      const c = counts[from + s]!;
+      if (c === 0) continue;
+      out.values[to + s] = c;
+      out.mask[to + s] = 1;
     }
   }
   return out;

@@ -77,6 +77,20 @@ export class FloatIndex {
     return this.map.get(key) ?? -1;
   }
 
+  /**
+   * {@link get} for a key of the table: the index stored (-1: none) when `key` is one of
+   * the table's small integers and the table exists, else -2 (ask {@link get}). Keeps a
+   * caller's loop free of the map.
+   */
+  getInTable(key: number): number {
+    const t = this.table;
+    if (t !== null && key >= 0 && key < DENSE_LIMIT) {
+      const k = key | 0;
+      if (k === key && (k !== 0 || 1 / key > 0)) return t[k]! - 1;
+    }
+    return -2;
+  }
+
   /** Stores `index` (≥ 0) for `key`. */
   set(key: number, index: number): void {
     if (this.dense && key >= 0 && key < DENSE_LIMIT) {
