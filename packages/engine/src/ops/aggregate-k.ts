@@ -10,7 +10,7 @@ import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
 import { goSort } from '../functions/gosort.js';
 import type { AggregatePlan } from '../plan/nodes.js';
-import { f64, u8 } from '../pool.js';
+import { f64, f64Unfilled, u8 } from '../pool.js';
 import { emptyVectors, knownDistinct, markDistinct, type StepVectors } from '../value.js';
 import { groupRows, type StepParams, withoutNames } from './aggregate-common.js';
 import { heapPop, heapPush, type Less, replaceTop } from './go-heap.js';
@@ -81,7 +81,12 @@ function checkParamsV2(fp: StepParams, nSteps: number): void {
   }
 }
 
-/** Steps evalAggregateK takes at a time, row by row (a row's points there: a cache line). */
+/**
+ * Heaps (steps × groups) evalAggregateK keeps at a time: it takes as many steps as that
+ * allows at a time, row by row, and at least STEP_BLOCK (a row's points there: a cache
+ * line).
+ */
+const MAX_SLOTS = 4096;
 const STEP_BLOCK = 8;
 
 /** topk, bottomk, limitk or limit_ratio of `input`. */
@@ -106,11 +111,11 @@ export function evalAggregateK(
   if (nGroups === 0) return emptyVectors([], nSteps);
 
   const { values, mask } = input;
-  // Steps go a block of STEP_BLOCK at a time, and within a block row by row: each row's
-  // points at those steps are side by side (a cache line), where a walk over all rows at
-  // one step would read a line per row and step. Every step still sees the rows in
-  // order, with a heap per step and group, so the result is the same.
-  const block = Math.min(STEP_BLOCK, nSteps);
+  // Steps go a block at a time, and within a block row by row: each row's points at those
+  // steps are side by side (a cache line or more, read in order), where a walk over all
+  // rows at one step would read a line per row and step. Every step still sees the rows
+  // in order, with a heap per step and group, so the result is the same.
+  const block = Math.min(Math.max(STEP_BLOCK, Math.floor(MAX_SLOTS / nGroups)), nSteps);
   const slots = nGroups * block;
   const heaps: number[][] = Array.from({ length: slots }, () => []);
   const seen = u8(slots);
@@ -157,9 +162,94 @@ export function evalAggregateK(
   const emitted: number[] = [];
   const selected = instant ? null : u8(nRows * nSteps);
 
-  for (let s0 = 0; s0 < nSteps; s0 += block) {
+  // A range query's topk and bottomk need only the set each step picks, not its order.
+  // That set is the k values wanted most, whatever order the rows come in, unless values
+  // equal to the k-th are left out (or NaNs make up the numbers). So a block first offers
+  // the rows the previous step picked (most of them still wanted most, they fill the heaps
+  // with values that reject nearly every other row at once), then the others; a heap that
+  // may have met such a tie (`tie`) is rebuilt in Prometheus's row order.
+  const seeded = fastReject && !instant;
+  const tie = seeded ? u8(slots) : null;
+  const redo = seeded ? u8(slots) : null;
+  // Per slot, what mayEnter compares with: the full heap's top value (for a NaN top,
+  // and for a heap not yet full: what no point is wanted less than); for a step that
+  // takes no series, what every point is wanted less than.
+  const bar = seeded ? f64Unfilled(slots) : null;
+  let seeds: number[] = [];
+  const seedMark = seeded ? new Int32Array(nRows).fill(-1) : null;
+
+  /**
+   * Offers row `r`'s points at the block's steps (`n` of them from `s0`) to their heaps;
+   * with `only`, to those of the slots it marks.
+   */
+  const offer = (r: number, s0: number, n: number, only: Uint8Array | null): void => {
+    const g = groupOf[r]!;
+    const base = r * nSteps + s0;
+    for (let j = 0; j < n; j++) {
+      if (mask[base + j] !== 1 || active[j] !== 1) continue;
+      const slot = j * nGroups + g;
+      if (only !== null && only[slot] !== 1) continue;
+      const v = values[base + j]!;
+      if (full[slot] === 1) {
+        const v0 = worst[slot]!;
+        if (!(isTop ? v0 < v : v0 > v) && !(Number.isNaN(v0) && !Number.isNaN(v))) {
+          if (tie !== null && (v === v0 || (Number.isNaN(v) && Number.isNaN(v0)))) tie[slot] = 1;
+          continue;
+        }
+      }
+      const s = s0 + j;
+      const k = ks[j]!;
+      const h = heaps[slot]!;
+      if (seen[slot] === 0) {
+        seen[slot] = 1;
+        h.length = 0;
+        // The first row of a heap: pushing onto an empty heap moves nothing.
+        if (op !== 'limit_ratio' || keptByRatio(ratios[j]!, offsetOf(r))) h.push(r);
+      } else {
+        switch (op) {
+          case 'topk':
+          case 'bottomk': {
+            const descending = op === 'bottomk';
+            const less = descending ? bottoms[j]! : tops[j]!;
+            const v0 = values[h[0]! * nSteps + s]!;
+            // Whether v is wanted more than the top's value (NaN is wanted least).
+            const wanted = descending ? v0 > v : v0 < v;
+            if (legacy) {
+              if (h.length < k || wanted || Number.isNaN(v0)) {
+                if (h.length === k) heapPop(h, less);
+                heapPush(h, r, less);
+              }
+            } else if (h.length < k) {
+              heapPush(h, r, less);
+            } else if (wanted || (Number.isNaN(v0) && !Number.isNaN(v))) {
+              replaceTop(h, r, values, s, nSteps, descending);
+              // The row pushed out may tie with the new top.
+              if (tie !== null && values[h[0]! * nSteps + s] === v0) tie[slot] = 1;
+            }
+            break;
+          }
+          case 'limitk':
+            if (h.length < k) heapPush(h, r, tops[j]!);
+            break;
+          case 'limit_ratio':
+            if (keptByRatio(ratios[j]!, offsetOf(r))) heapPush(h, r, tops[j]!);
+            break;
+        }
+      }
+      // However the heap filled (a group's first sample at this step included).
+      if (fastReject && h.length === k) {
+        full[slot] = 1;
+        const w = values[h[0]! * nSteps + s]!;
+        worst[slot] = w;
+        if (bar !== null && !Number.isNaN(w)) bar[slot] = w;
+      }
+    }
+  };
+
+  for (let b = 0, s0 = 0, n = 0; s0 < nSteps; b++, s0 += n) {
     ctx.checkInterrupt();
-    const n = Math.min(block, nSteps - s0);
+    // With seeds, the first block is one step: the rows it picks seed the next one.
+    n = seeded && b === 0 ? 1 : Math.min(block, nSteps - s0);
     let anyActive = false;
     for (let j = 0; j < n; j++) {
       const f = fp.values[s0 + j]!;
@@ -174,91 +264,106 @@ export function evalAggregateK(
       active[j] = 1;
       anyActive = true;
     }
-    if (!anyActive) continue;
+    if (!anyActive) {
+      seeds = [];
+      continue;
+    }
     for (let j = 0; j < n; j++) {
       tops[j] = topAt(s0 + j);
       bottoms[j] = bottomAt(s0 + j);
     }
     seen.fill(0);
     full.fill(0);
-    for (let r = 0; r < nRows; r++) {
-      const g = groupOf[r]!;
-      const base = r * nSteps + s0;
+    if (seeded) {
+      tie!.fill(0);
+      const none = isTop ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
       for (let j = 0; j < n; j++) {
-        if (mask[base + j] !== 1 || active[j] !== 1) continue;
-        const v = values[base + j]!;
-        const slot = j * nGroups + g;
-        if (full[slot] === 1) {
-          const v0 = worst[slot]!;
-          if (!(isTop ? v0 < v : v0 > v) && !(Number.isNaN(v0) && !Number.isNaN(v))) continue;
-        }
-        const s = s0 + j;
-        const k = ks[j]!;
-        const h = heaps[slot]!;
-        if (seen[slot] === 0) {
-          seen[slot] = 1;
-          h.length = 0;
-          // The first row of a heap: pushing onto an empty heap moves nothing.
-          if (op !== 'limit_ratio' || keptByRatio(ratios[j]!, offsetOf(r))) h.push(r);
-        } else {
-          switch (op) {
-            case 'topk':
-            case 'bottomk': {
-              const descending = op === 'bottomk';
-              const less = descending ? bottoms[j]! : tops[j]!;
-              const v0 = values[h[0]! * nSteps + s]!;
-              // Whether v is wanted more than the top's value (NaN is wanted least).
-              const wanted = descending ? v0 > v : v0 < v;
-              if (legacy) {
-                if (h.length < k || wanted || Number.isNaN(v0)) {
-                  if (h.length === k) heapPop(h, less);
-                  heapPush(h, r, less);
-                }
-              } else if (h.length < k) {
-                heapPush(h, r, less);
-              } else if (wanted || (Number.isNaN(v0) && !Number.isNaN(v))) {
-                replaceTop(h, r, values, s, nSteps, descending);
-              }
-              break;
-            }
-            case 'limitk':
-              if (h.length < k) heapPush(h, r, tops[j]!);
-              break;
-            case 'limit_ratio':
-              if (keptByRatio(ratios[j]!, offsetOf(r))) heapPush(h, r, tops[j]!);
-              break;
-          }
-        }
-        // However the heap filled (a group's first sample at this step included).
-        if (fastReject && h.length === k) {
-          full[slot] = 1;
-          worst[slot] = values[h[0]! * nSteps + s]!;
+        bar!.fill(active[j] === 1 ? none : -none, j * nGroups, (j + 1) * nGroups);
+      }
+      for (const r of seeds) {
+        seedMark![r] = b;
+        offer(r, s0, n, null);
+      }
+      for (let r = 0; r < nRows; r++) {
+        if (seedMark![r] === b) continue;
+        const base = r * nSteps + s0;
+        if (mayEnter(values, mask, base, n, bar!, groupOf[r]!, nGroups, isTop)) {
+          offer(r, s0, n, null);
         }
       }
+      // Heaps that may have left out a value equal to their k-th, or hold a NaN, again in
+      // Prometheus's order.
+      let again = false;
+      redo!.fill(0);
+      for (let j = 0; j < n; j++) {
+        if (active[j] !== 1) continue;
+        for (let g = 0, slot = j * nGroups; g < nGroups; g++, slot++) {
+          if (full[slot] !== 1 || (tie![slot] !== 1 && !Number.isNaN(worst[slot]!))) continue;
+          redo![slot] = 1;
+          seen[slot] = 0;
+          full[slot] = 0;
+          again = true;
+        }
+      }
+      if (again) for (let r = 0; r < nRows; r++) offer(r, s0, n, redo);
+    } else {
+      for (let r = 0; r < nRows; r++) offer(r, s0, n, null);
     }
     for (let j = 0; j < n; j++) {
       if (active[j] !== 1) continue;
       const s = s0 + j;
+      const lastStep = j === n - 1;
+      if (lastStep) seeds = [];
       for (let g = 0; g < nGroups; g++) {
         const slot = j * nGroups + g;
         if (seen[slot] === 0) continue;
         const h = heaps[slot]!;
-        // The heaps keep the least wanted value on top: sort them the other way round.
-        if (op === 'topk' && h.length > 1) {
+        // The heaps keep the least wanted value on top: sort them the other way round
+        // (a range query keeps only the set).
+        if (instant && op === 'topk' && h.length > 1) {
           const top = tops[j]!;
           goSort(h, (a, b) => top(b, a));
-        } else if (op === 'bottomk' && h.length > 1) {
+        } else if (instant && op === 'bottomk' && h.length > 1) {
           const bottom = bottoms[j]!;
           goSort(h, (a, b) => bottom(b, a));
         }
         for (const r of h) {
           if (instant) emitted.push(r);
           else selected![r * nSteps + s] = 1;
+          if (seeded && lastStep) seeds.push(r);
         }
       }
     }
   }
   return instant ? instantResult(input, emitted) : rangeResult(input, selected!);
+}
+
+/**
+ * Whether row points `values[base, base + n)` may enter their heaps (group `g`'s at the
+ * block's steps, whose bars are `bar[j × nGroups + g]`): false when each present point is
+ * less wanted than its bar, strictly. That is what most rows find once the heaps hold the
+ * rows the previous step picked.
+ */
+function mayEnter(
+  values: Float64Array,
+  mask: Uint8Array,
+  base: number,
+  n: number,
+  bar: Float64Array,
+  g: number,
+  nGroups: number,
+  isTop: boolean,
+): boolean {
+  if (isTop) {
+    for (let j = 0, slot = g; j < n; j++, slot += nGroups) {
+      if (mask[base + j] === 1 && !(values[base + j]! < bar[slot]!)) return true;
+    }
+  } else {
+    for (let j = 0, slot = g; j < n; j++, slot += nGroups) {
+      if (mask[base + j] === 1 && !(values[base + j]! > bar[slot]!)) return true;
+    }
+  }
+  return false;
 }
 
 /** The emitted rows of a one-step evaluation, in Prometheus's order. */

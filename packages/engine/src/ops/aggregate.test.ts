@@ -391,6 +391,85 @@ describe('quantile warnings', () => {
 });
 
 describe('topk and bottomk', () => {
+  test('with many groups a range query goes in blocks of steps, each seeded by the step before', () => {
+    // 600 groups of two rows: blocks of 8 steps after the first step; values from a
+    // small set, so that ties at the k-th value are common.
+    let seed = 12345;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const nSteps = 30;
+    const input: Row[] = Array.from({ length: 1200 }, (_, i) => [
+      { g: `${i >> 1}`, id: `${i}` },
+      Array.from({ length: nSteps }, () => {
+        const x = next() % 9;
+        return x === 0 ? null : x === 1 ? Number.NaN : x % 4;
+      }),
+    ]);
+    for (const op of ['topk', 'bottomk'] as const) {
+      const p = plan(op, { by: ['g'] });
+      const { out } = run(p, vectors(input), scalars(...Array(nSteps).fill(1)));
+      for (let s = 0; s < nSteps; s++) {
+        const got = out.labels
+          .filter((_, r) => out.mask[r * nSteps + s] === 1)
+          .map(labelsKey)
+          .sort();
+        const one = run(p, vectors(input.map(([ls, vs]) => [ls, [vs[s]!]])), scalars(1)).out;
+        expect(got).toEqual(one.labels.map(labelsKey).sort());
+      }
+    }
+  });
+
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 24 }).chain((nSteps) =>
+        fc.record({
+          rows: fc.array(
+            fc.record({
+              x: fc.constantFrom('a', 'b'),
+              values: fc.array(
+                fc.option(
+                  fc.oneof(
+                    fc.constantFrom(0, 1, 2, Number.NaN, -0),
+                    fc.integer({ min: -50, max: 50 }),
+                  ),
+                  { nil: null, freq: 6 },
+                ),
+                { minLength: nSteps, maxLength: nSteps },
+              ),
+            }),
+            { maxLength: 30 },
+          ),
+          ks: fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(2.5)), {
+            minLength: nSteps,
+            maxLength: nSteps,
+          }),
+        }),
+      ),
+      fc.constantFrom('topk', 'bottomk'),
+      fc.boolean(),
+    ],
+    { numRuns: 400 },
+  )(
+    'a range query picks at each step the series an instant query at that step picks (ties and NaNs included)',
+    ({ rows, ks }, op, byX) => {
+      if (rows.length === 0) return;
+      const nSteps = ks.length;
+      const input: Row[] = rows.map((row, i) => [{ id: `${i}`, x: row.x }, row.values]);
+      const p = plan(op as AggregateOp, byX ? { by: ['x'] } : {});
+      const { out } = run(p, vectors(input), scalars(...ks));
+      for (let s = 0; s < nSteps; s++) {
+        const got = out.labels
+          .filter((_, r) => out.mask[r * nSteps + s] === 1)
+          .map(labelsKey)
+          .sort();
+        const one = run(p, vectors(input.map(([ls, vs]) => [ls, [vs[s]!]])), scalars(ks[s]!)).out;
+        expect(got).toEqual(one.labels.map(labelsKey).sort());
+      }
+    },
+  );
+
   const api: Row[] = [
     [{ __name__: 'http', instance: '0' }, [100]],
     [{ __name__: 'http', instance: '1' }, [200]],
