@@ -6,8 +6,10 @@ import { isStaleAt, ldf, ldu, STALE_NAN_BITS, stb, stf, stu } from './common';
  * For each series and step, the last sample at or before the reference time
  * ref = (hasAt ? atMs : startMs + i*stepMs) - offsetMs, provided it is newer than
  * ref - lookbackMs (3.x, leftOpen) or not older (2.x) and is not a staleness marker.
- * Writes the value, a presence byte and the sample's timestamp (0 when absent).
- * Semantics follow prometheus/prometheus promql/engine.go vectorSelectorSingle.
+ * Writes the value, a presence byte and the sample's timestamp (0 when absent); the
+ * timestamps only when outTs is not 0 (no output is at address 0: the heap starts above
+ * the static data). Semantics follow prometheus/prometheus promql/engine.go
+ * vectorSelectorSingle.
  */
 export function select_instant(
   tsPtr: usize,
@@ -35,6 +37,10 @@ export function select_instant(
     // time by addition gives the same values as startMs + i * stepMs.
     let ref = (hasAt !== 0 ? atMs : startMs) - offsetMs;
     const step = hasAt !== 0 ? 0 : stepMs;
+    // The step from which to look for an even stretch again, and the looks in a row that
+    // found none (each one waits twice as long before the next, up to 16 steps).
+    let nextTry = hasAt !== 0 ? nSteps : 0;
+    let misses = 0;
     for (let i = 0; i < nSteps; i++, ref += step) {
       while (j < hi && ldf(tsPtr, j) <= ref) j++;
       const cell = row + i;
@@ -44,13 +50,52 @@ export function select_instant(
         const bound = ref - lookbackMs;
         if ((leftOpen !== 0 ? ts > bound : ts >= bound) && !isStaleAt(valsPtr, k)) {
           stf(outVals, cell, ldf(valsPtr, k));
-          stf(outTs, cell, ts);
+          if (outTs !== 0) stf(outTs, cell, ts);
           stb(outMask, cell, 1);
+          if (i < nextTry || j >= hi) continue;
+          // An even stretch: from sample k on, samples spaced d apart with the step a
+          // multiple m of d. Step i + q then takes sample k + q·m, at the same distance
+          // behind its reference time as sample k here (so as fresh), as long as the
+          // sample after it is in the run too (it is then after the reference time) or
+          // it is the series' last. No search, no bounds: only staleness to check.
+          const d = ldf(tsPtr, j) - ts;
+          const ratio = step / d;
+          const m = ratio >= 1 && ratio <= 65536 ? <i32>ratio : 0;
+          if (m === 0 || <f64>m * d !== step) {
+            nextTry = i + (1 << misses);
+            if (misses < 4) misses++;
+            continue;
+          }
+          // The run of spacing d from k to e, no longer than the remaining steps need.
+          const need = k + (nSteps - 1 - i) * m + 1;
+          const last = min(need, hi - 1);
+          let e = j;
+          while (e < last && ldf(tsPtr, e + 1) - ldf(tsPtr, e) === d) e++;
+          let q = (e === hi - 1 ? e - k : e - 1 - k) / m;
+          if (q > nSteps - 1 - i) q = nSteps - 1 - i;
+          if (q < 4) {
+            // Too short to pay: the usual loop for a while.
+            nextTry = i + (1 << misses);
+            if (misses < 4) misses++;
+            continue;
+          }
+          misses = 0;
+          for (let x = 1; x <= q; x++) {
+            const at = k + x * m;
+            const c = cell + x;
+            const stale = isStaleAt(valsPtr, at);
+            stf(outVals, c, stale ? 0 : ldf(valsPtr, at));
+            if (outTs !== 0) stf(outTs, c, stale ? 0 : ldf(tsPtr, at));
+            stb(outMask, c, stale ? 0 : 1);
+          }
+          i += q;
+          ref += <f64>q * step;
+          j = k + q * m + 1;
           continue;
         }
       }
       stf(outVals, cell, 0);
-      stf(outTs, cell, 0);
+      if (outTs !== 0) stf(outTs, cell, 0);
       stb(outMask, cell, 0);
     }
   }

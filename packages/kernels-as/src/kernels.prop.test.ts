@@ -611,6 +611,52 @@ describe('instant selector', () => {
     },
   );
 
+  // Regular scrapes make even stretches, where step after step takes the sample a fixed
+  // number of scrapes on; missed, late and early scrapes, staleness markers, a step the
+  // interval does not divide and the series' end stop them.
+  test.prop(
+    [
+      fc.array(
+        fc.record({
+          offset: fc.oneof(fc.constantFrom(0, 14_999), fc.integer({ min: 0, max: 14_999 })),
+          kinds: fc.array(
+            fc.oneof(
+              { weight: 20, arbitrary: fc.constant('ok') },
+              { weight: 1, arbitrary: fc.constant('gap') },
+              { weight: 1, arbitrary: fc.constant('late') },
+              { weight: 1, arbitrary: fc.constant('early') },
+              { weight: 1, arbitrary: fc.constant('stale') },
+            ),
+            { minLength: 0, maxLength: 150 },
+          ),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+      fc.constantFrom(15_000, 30_000, 45_000, 60_000, 10_000, 7_500, 15_001),
+      fc.constantFrom(0, 1_000, 14_999, 15_000),
+      fc.constantFrom(15_000, 60_000, 300_000),
+      fc.boolean(),
+      fc.oneof(fc.constant(0), fc.constantFrom(15_000, -30_000, 7_000)),
+    ],
+    { numRuns: 1500 },
+  )(
+    'over regular scrapes (even stretches) wasm equals the reference',
+    (specs, stepMs, startMs, lookbackMs, leftOpen, offsetMs) => {
+      const series = specs.map(({ offset, kinds }) => {
+        const ts: number[] = [];
+        const values: (number | typeof STALE)[] = [];
+        kinds.forEach((kind, i) => {
+          if (kind === 'gap') return;
+          ts.push(offset + i * 15_000 + (kind === 'late' ? 1 : kind === 'early' ? -1 : 0));
+          values.push(kind === 'stale' ? STALE : i);
+        });
+        return { ts, values };
+      });
+      const grid: StepGrid = { startMs, stepMs, nSteps: Math.ceil(2_400_000 / stepMs) + 1 };
+      expectLikeReference(toBatch({ series }), grid, { lookbackMs, leftOpen, offsetMs });
+    },
+  );
+
   test.prop([fc.integer({ min: 1, max: 2 ** 31 })], { numRuns: 12 })(
     'large inputs, selected in batches of rows, equal the reference',
     (seed) => {

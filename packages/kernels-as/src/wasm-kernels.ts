@@ -348,13 +348,12 @@ export class WasmKernels implements Kernels {
     out: InstantSelectorOutput,
   ): void {
     const atMs = options.atMs ?? null;
-    // Timestamps nobody wants go to scratch space, which is not copied out.
-    const scratch = out.ts === undefined ? n * grid.nSteps * 8 : 0;
+    // Timestamps nobody wants are not written (address 0).
     const outputs = [out.values, out.mask, out.ts];
-    this.call([input.ts, input.values, input.offsets], outputs, scratch, (p) => {
+    this.call([input.ts, input.values, input.offsets], outputs, 0, (p) => {
       const [ts, vals, off] = p.inputs as [number, number, number];
       const [ov, om] = p.outputs as [number, number];
-      const ot = out.ts === undefined ? p.scratch : (p.outputs[2] as number);
+      const ot = out.ts === undefined ? 0 : (p.outputs[2] as number);
       this.exports.select_instant(
         ts,
         vals,
