@@ -52,10 +52,23 @@ export function subqueryResult(plan: SubqueryPlan, inner: Value, innerGrid: Grid
   const offsets = u32(rows.length + 1);
   for (let i = 0; i < rows.length; i++) offsets[i + 1] = offsets[i]! + counts[i]!;
   const { startMs, stepMs } = innerGrid;
+  // The steps' times, for rows with a point at every step (most of them): those are
+  // copied whole.
+  let stepTimes: Float64Array | null = null;
   const copy = (from: number, to: number, ts: Float64Array, vs: Float64Array): void => {
     let k = 0;
     for (let i = from; i < to; i++) {
       const base = rows[i]! * nSteps;
+      if (counts[i] === nSteps) {
+        if (stepTimes === null) {
+          stepTimes = new Float64Array(nSteps);
+          for (let s = 0; s < nSteps; s++) stepTimes[s] = startMs + s * stepMs;
+        }
+        ts.set(stepTimes, k);
+        vs.set(values.subarray(base, base + nSteps), k);
+        k += nSteps;
+        continue;
+      }
       for (let s = 0; s < nSteps; s++) {
         if (mask[base + s] !== 1) continue;
         ts[k] = startMs + s * stepMs;
