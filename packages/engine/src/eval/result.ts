@@ -119,12 +119,17 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const count = new Int32Array(nRows);
   for (let r = 0; r < nRows; r++) {
     const base = r * nSteps;
-    const f = mask.indexOf(1, base);
-    if (f < 0 || f >= base + nSteps) continue;
-    const l = mask.lastIndexOf(1, base + nSteps - 1);
-    first[r] = f;
-    last[r] = l;
-    count[r] = countOnes(mask, f, l + 1);
+    const n = countOnes(mask, base, base + nSteps);
+    if (n === 0) continue;
+    count[r] = n;
+    if (n === nSteps) {
+      // A value at every step (most rows): no search for the ends.
+      first[r] = base;
+      last[r] = base + nSteps - 1;
+      continue;
+    }
+    first[r] = mask.indexOf(1, base);
+    last[r] = mask.lastIndexOf(1, base + nSteps - 1);
   }
   let block = new Float64Array(0);
   let at = 0;
