@@ -288,6 +288,19 @@ describe('MemoryStorage: what is read equals what was written', () => {
     ] as const) {
       checkReads(storage, model, start, end, chunkRangeMs);
     }
+    // Reads that start right at, before and after the oldest sample a ring holds (and its
+    // neighbours): where a ring stops being enough and the read must go to the chunks.
+    if (recent > 0) {
+      const starts = new Set<number>();
+      for (const s of model.series.values()) {
+        const ts = [...s.samples.keys()].sort((x, y) => x - y);
+        for (let i = ts.length - recent - 1; i <= ts.length - recent + 1; i++) {
+          if (i < 0 || i >= ts.length) continue;
+          for (const d of [-1, 0, 1]) starts.add(ts[i]! + d);
+        }
+      }
+      for (const start of starts) checkReads(storage, model, start, newest, chunkRangeMs);
+    }
     let total = 0;
     for (const s of model.series.values()) total += s.samples.size;
     expect(storage.stats()).toMatchObject({ series: model.series.size, samples: total });
