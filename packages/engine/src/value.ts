@@ -32,6 +32,13 @@ export function stepTime(grid: Grid, i: number): number {
   return grid.startMs + i * grid.stepMs;
 }
 
+/** The times of all the grid's steps. */
+export function stepTimes(grid: Grid): Float64Array {
+  const out = new Float64Array(grid.nSteps);
+  for (let i = 0; i < grid.nSteps; i++) out[i] = grid.startMs + i * grid.stepMs;
+  return out;
+}
+
 /** The kernels' view of a grid. */
 export function kernelGrid(grid: Grid): { startMs: number; stepMs: number; nSteps: number } {
   return { startMs: grid.startMs, stepMs: grid.stepMs, nSteps: grid.nSteps };

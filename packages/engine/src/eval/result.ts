@@ -14,6 +14,7 @@ import {
   mergeSameLabelsets,
   type RangeVectors,
   type StepVectors,
+  stepTimes,
   type Value,
 } from '../value.js';
 import type { EvalContext } from './context.js';
@@ -51,10 +52,7 @@ export function toQueryValue(
         series: [
           {
             metric: [],
-            timestamps: Float64Array.from(
-              { length: grid.nSteps },
-              (_, i) => grid.startMs + i * grid.stepMs,
-            ),
+            timestamps: stepTimes(grid),
             values: Float64Array.from(value.values),
           },
         ],
@@ -111,8 +109,7 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const nRows = v.labels.length;
   const order = v.labels.map((_, i) => i);
   order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
-  const stepTimes = new Float64Array(nSteps);
-  for (let s = 0; s < nSteps; s++) stepTimes[s] = grid.startMs + s * grid.stepMs;
+  const times = stepTimes(grid);
   // Each row's first and last step with a value (-1 if none), and its number of values.
   const first = new Int32Array(nRows).fill(-1);
   const last = new Int32Array(nRows);
@@ -156,7 +153,7 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
       block.set(values.subarray(f, l + 1), dst);
       out.push({
         metric: v.labels[r]!,
-        timestamps: stepTimes.subarray(f - base, l + 1 - base),
+        timestamps: times.subarray(f - base, l + 1 - base),
         values: block.subarray(dst, dst + c),
       });
       continue;
@@ -164,7 +161,7 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
     const ts = new Float64Array(c);
     for (let i = f, k = 0; i <= l; i++) {
       if (mask[i] !== 1) continue;
-      ts[k] = stepTimes[i - base]!;
+      ts[k] = times[i - base]!;
       block[dst + k++] = values[i]!;
     }
     out.push({ metric: v.labels[r]!, timestamps: ts, values: block.subarray(dst, dst + c) });

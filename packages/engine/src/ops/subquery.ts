@@ -8,7 +8,14 @@ import { dropMetricName } from '../labels.js';
 import type { SubqueryPlan } from '../plan/nodes.js';
 import { u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
-import { countOnes, type Grid, makeGrid, type RangeVectors, type Value } from '../value.js';
+import {
+  countOnes,
+  type Grid,
+  makeGrid,
+  type RangeVectors,
+  stepTimes,
+  type Value,
+} from '../value.js';
 
 /**
  * The inner grid of a subquery evaluated for the outer `grid`: from the first multiple of
@@ -54,17 +61,14 @@ export function subqueryResult(plan: SubqueryPlan, inner: Value, innerGrid: Grid
   const { startMs, stepMs } = innerGrid;
   // The steps' times, for rows with a point at every step (most of them): those are
   // copied whole.
-  let stepTimes: Float64Array | null = null;
+  let times: Float64Array | null = null;
   const copy = (from: number, to: number, ts: Float64Array, vs: Float64Array): void => {
     let k = 0;
     for (let i = from; i < to; i++) {
       const base = rows[i]! * nSteps;
       if (counts[i] === nSteps) {
-        if (stepTimes === null) {
-          stepTimes = new Float64Array(nSteps);
-          for (let s = 0; s < nSteps; s++) stepTimes[s] = startMs + s * stepMs;
-        }
-        ts.set(stepTimes, k);
+        times ??= stepTimes(innerGrid);
+        ts.set(times, k);
         vs.set(values.subarray(base, base + nSteps), k);
         k += nSteps;
         continue;
