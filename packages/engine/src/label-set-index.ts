@@ -132,8 +132,12 @@ export class LabelSetIndex {
   #next: Int32Array;
   /** Per ordinal: its hash. */
   #hashes: Int32Array;
-  /** Per ordinal: a label set it was first given. */
-  readonly #sets: Labels[] = [];
+  /**
+   * Per ordinal: a label set it was first given. Sized with the other arrays (so that
+   * numbering n sets does not grow it step by step); `#size` of it are in use.
+   */
+  #sets: (Labels | undefined)[];
+  #size = 0;
 
   /** `expected`: about how many distinct sets to make room for at once. */
   constructor(projection: Projection = ALL_LABELS, expected = 16) {
@@ -144,11 +148,12 @@ export class LabelSetIndex {
     this.#mask = cap - 1;
     this.#next = new Int32Array(cap >> 1);
     this.#hashes = new Int32Array(cap >> 1);
+    this.#sets = new Array(cap >> 1);
   }
 
   /** The number of distinct projections seen. */
   get size(): number {
-    return this.#sets.length;
+    return this.#size;
   }
 
   /** The ordinal of `ls`'s projection, numbering it when it is new. */
@@ -156,9 +161,10 @@ export class LabelSetIndex {
     const h = projectionHash(ls, this.#projection) | 0;
     const found = this.#find(ls, h);
     if (found >= 0) return found;
-    const ord = this.#sets.length;
+    const ord = this.#size;
     if (ord === this.#next.length) this.#grow();
-    this.#sets.push(ls);
+    this.#sets[ord] = ls;
+    this.#size = ord + 1;
     this.#hashes[ord] = h;
     const b = h & this.#mask;
     this.#next[ord] = this.#buckets[b]!;
@@ -180,7 +186,8 @@ export class LabelSetIndex {
   /** Doubles the table and re-chains the ordinals (keeping at most one per two buckets). */
   #grow(): void {
     const cap = this.#buckets.length * 2;
-    const n = this.#sets.length;
+    const n = this.#size;
+    this.#sets.length = cap >> 1;
     const hashes = new Int32Array(cap >> 1);
     hashes.set(this.#hashes.subarray(0, n));
     this.#hashes = hashes;

@@ -150,18 +150,40 @@ function dropMetadataLabels(ls: Labels): Labels {
 
 /** `ls` with label `name` set to `value`; an empty value removes the label. */
 export function setLabel(ls: Labels, name: string, value: string): Labels {
-  const out: Label[] = [];
-  let placed = false;
-  for (const l of ls) {
-    if (!placed && l.name >= name) {
-      placed = true;
-      if (value !== '') out.push({ name, value });
-      if (l.name === name) continue;
-    }
-    out.push(l);
-  }
-  if (!placed && value !== '') out.push({ name, value });
+  return replaceLabel(ls, { name, value });
+}
+
+/**
+ * `ls` with `label.name` set to `label.value` (the label removed when the value is
+ * empty): `ls` itself when that is already so, else a new array that holds `label`
+ * itself, so that one label object can go into every set that gets it (as
+ * `label_replace`, `label_join` and `group_left` give many sets the same label). The
+ * array is allocated at its final size: a query that sets a label on every series makes
+ * one small array per series and no garbage beside it.
+ */
+export function replaceLabel(ls: Labels, label: Label): Labels {
+  const { name, value } = label;
+  const n = ls.length;
+  let i = 0;
+  while (i < n && ls[i]!.name < name) i++;
+  const present = i < n && ls[i]!.name === name;
+  if (present ? ls[i]!.value === value : value === '') return ls;
+  const out: Label[] = new Array(n + (value === '' ? 0 : 1) - (present ? 1 : 0));
+  let k = 0;
+  for (let j = 0; j < i; j++) out[k++] = ls[j]!;
+  if (value !== '') out[k++] = label;
+  for (let j = present ? i + 1 : i; j < n; j++) out[k++] = ls[j]!;
   return out;
+}
+
+/** The label object of `ls` named `name`, if it has one. */
+export function findLabel(ls: Labels, name: string): Label | undefined {
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    if (l.name === name) return l;
+    if (l.name > name) return undefined;
+  }
+  return undefined;
 }
 
 /** Builds a sorted label set from name/value pairs (empty values dropped, last wins). */

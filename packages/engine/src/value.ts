@@ -167,21 +167,75 @@ export function countOnes(mask: Uint8Array, from: number, to: number): number {
   return n;
 }
 
+/**
+ * Row copies shorter than this go element by element: `set` of a `subarray` creates a view
+ * object per row, which costs more than the copy for the short rows of instant queries
+ * (one step each), and leaves garbage behind.
+ */
+const SHORT_ROW = 32;
+
+/**
+ * Copies `n` values of `src` from `from` into `dst` at `at`. A NaN is copied as bytes, so
+ * that its payload (a staleness marker) survives whichever way the copy goes.
+ */
+export function copyValues(
+  dst: Float64Array,
+  at: number,
+  src: Float64Array,
+  from: number,
+  n: number,
+): void {
+  if (n >= SHORT_ROW) {
+    dst.set(src.subarray(from, from + n), at);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const x = src[from + i]!;
+    dst[at + i] = x;
+    if (x !== x) dst.set(src.subarray(from + i, from + i + 1), at + i);
+  }
+}
+
+/** Copies `n` flags of `src` from `from` into `dst` at `at` (see {@link copyValues}). */
+export function copyMask(
+  dst: Uint8Array,
+  at: number,
+  src: Uint8Array,
+  from: number,
+  n: number,
+): void {
+  if (n >= SHORT_ROW) {
+    dst.set(src.subarray(from, from + n), at);
+    return;
+  }
+  for (let i = 0; i < n; i++) dst[at + i] = src[from + i]!;
+}
+
 /** Keeps only the rows that have at least one point. */
 export function dropEmptyRows(v: StepVectors): StepVectors {
-  const { nSteps } = v;
-  const keep: number[] = [];
-  for (let r = 0; r < v.labels.length; r++) {
-    const base = r * nSteps;
-    for (let s = 0; s < nSteps; s++) {
-      if (v.mask[base + s] === 1) {
-        keep.push(r);
-        break;
-      }
-    }
-  }
-  if (keep.length === v.labels.length) return v;
-  return selectRows(v, keep);
+  const keep = rowsWithPoints(v);
+  return keep === null ? v : selectRows(v, keep);
+}
+
+/**
+ * The rows of `v` with a point at one step at least, in order; null when every row has
+ * one (the usual case, which then allocates nothing). The array is allocated at its
+ * final size, counted first.
+ */
+export function rowsWithPoints(v: StepVectors): number[] | null {
+  const { nSteps, mask } = v;
+  const nRows = v.labels.length;
+  let count = 0;
+  for (let r = 0; r < nRows; r++) if (rowHasPoint(mask, r * nSteps, nSteps)) count++;
+  if (count === nRows) return null;
+  const keep: number[] = new Array(count);
+  for (let r = 0, k = 0; r < nRows; r++) if (rowHasPoint(mask, r * nSteps, nSteps)) keep[k++] = r;
+  return keep;
+}
+
+function rowHasPoint(mask: Uint8Array, base: number, nSteps: number): boolean {
+  for (let s = 0; s < nSteps; s++) if (mask[base + s] === 1) return true;
+  return false;
 }
 
 /**
@@ -212,8 +266,8 @@ export function selectRows(v: StepVectors, rows: readonly number[]): StepVectors
   const out = emptyVectors(labels, nSteps);
   for (let i = 0; i < rows.length; i++) {
     const src = rows[i]! * nSteps;
-    out.values.set(v.values.subarray(src, src + nSteps), i * nSteps);
-    out.mask.set(v.mask.subarray(src, src + nSteps), i * nSteps);
+    copyValues(out.values, i * nSteps, v.values, src, nSteps);
+    copyMask(out.mask, i * nSteps, v.mask, src, nSteps);
     out.dropName[i] = v.dropName[rows[i]!]!;
   }
   return out;

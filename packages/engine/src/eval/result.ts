@@ -71,15 +71,20 @@ export function toQueryValue(
 }
 
 function instantSamples(v: StepVectors, t: number, check: boolean): InstantSample[] {
-  const out: InstantSample[] = [];
-  const seen = check ? new LabelSetIndex(ALL_LABELS, v.labels.length) : null;
-  for (let r = 0; r < v.labels.length; r++) {
-    if (v.mask[r * v.nSteps] !== 1) continue;
+  const { nSteps, mask } = v;
+  const nRows = v.labels.length;
+  // The array at its final size: pushing would grow it step by step, leaving garbage.
+  let count = 0;
+  for (let r = 0; r < nRows; r++) count += mask[r * nSteps]!;
+  const out: InstantSample[] = new Array(count);
+  const seen = check ? new LabelSetIndex(ALL_LABELS, nRows) : null;
+  for (let r = 0, k = 0; r < nRows; r++) {
+    if (mask[r * nSteps] !== 1) continue;
     if (seen !== null) {
       const before = seen.size;
       if (seen.add(v.labels[r]!) < before) throw new ExecutionError(SAME_LABELSET);
     }
-    out.push({ metric: v.labels[r]!, t, v: v.values[r * v.nSteps]! });
+    out[k++] = { metric: v.labels[r]!, t, v: v.values[r * nSteps]! };
   }
   return out;
 }

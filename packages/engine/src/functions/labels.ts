@@ -9,13 +9,12 @@ import { isLegacyLabelName, isValidUtf8 } from '@promql-ts/parser';
 import { RE2JS } from 're2js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
-import { getLabel, METRIC_NAME } from '../labels.js';
+import { getLabel, METRIC_NAME, replaceLabel } from '../labels.js';
 import { Lru } from '../lru.js';
 import { u8 } from '../pool.js';
 import type { Label, Labels } from '../storage.js';
 import { knownDistinct, markDistinct, mergeSameLabelsets, type StepVectors } from '../value.js';
 import type { FunctionImpl } from './index.js';
-import { replaceLabel } from './replace-label.js';
 import { maySameLabelsets } from './same-labelsets.js';
 import { stringArg, vectorArg } from './util.js';
 

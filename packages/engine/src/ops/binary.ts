@@ -22,17 +22,19 @@ import { LabelSetIndex } from '../label-set-index.js';
 import {
   dropLabels,
   dropMetricName,
-  getLabel,
+  findLabel,
   keepLabels,
   labelsToString,
   METRIC_NAME,
   matchLabels,
-  setLabel,
+  replaceLabel,
 } from '../labels.js';
 import type { BinaryPlan } from '../plan/nodes.js';
 import { f64, i32, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import {
+  copyMask,
+  copyValues,
   type Grid,
   knownDistinct,
   markDistinct,
@@ -329,8 +331,8 @@ class RowBuilder {
         const src = r * n;
         const dst = i * n;
         if (present === null) {
-          values.set(vValues.subarray(src, src + n), dst);
-          mask.set(vMask.subarray(src, src + n), dst);
+          copyValues(values, dst, vValues, src, n);
+          copyMask(mask, dst, vMask, src, n);
         } else {
           const sp = sigs[r]! * n;
           for (let s = 0; s < n; s++) {
@@ -622,7 +624,7 @@ function gatherRows(
   const out = f64(rows.length * n);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    if (r >= 0) out.set(values.subarray(r * n, (r + 1) * n), i * n);
+    if (r >= 0) copyValues(out, i * n, values, r * n, n);
     else out.fill(fill ?? 0, i * n, (i + 1) * n);
   }
   return out;
@@ -651,10 +653,15 @@ function pairLabels(
     if (oneToOne) out = on ? keepLabels(out, names) : dropLabels(out, names);
     return out;
   };
-  /** Adds the `group_x` labels from the "one" side and drops the name for `bool`. */
+  /**
+   * Adds the `group_x` labels from the "one" side (its label objects themselves, shared by
+   * every result that copies them) and drops the name for `bool`.
+   */
   const finish = (b: Labels, oneSide: Labels): Labels => {
     let out = b;
-    for (const ln of include) out = setLabel(out, ln, getLabel(oneSide, ln));
+    for (const ln of include) {
+      out = replaceLabel(out, findLabel(oneSide, ln) ?? { name: ln, value: '' });
+    }
     return boolDrop ? dropName(out) : out;
   };
 

@@ -12,6 +12,8 @@ import type { AggregatePlan, CallPlan, PlanNode } from '../plan/nodes.js';
 import { f64, u8, u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import {
+  copyMask,
+  copyValues,
   emptyVectors,
   type Grid,
   kernelGrid,
@@ -135,8 +137,8 @@ export function evalRangeAggregate(
   const out = emptyVectors(labels, nSteps);
   for (let i = 0; i < groups.length; i++) {
     const from = groups[i]! * nSteps;
-    out.values.set(state.values.subarray(from, from + nSteps), i * nSteps);
-    out.mask.set(state.mask.subarray(from, from + nSteps), i * nSteps);
+    copyValues(out.values, i * nSteps, state.values, from, nSteps);
+    copyMask(out.mask, i * nSteps, state.mask, from, nSteps);
     // Every row of a name-dropping function is marked for name removal, and a group's
     // last point comes from one of its rows.
     out.dropName[i] = 1;

@@ -12,6 +12,8 @@ import type { CallPlan } from '../plan/nodes.js';
 import { f64, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import {
+  copyMask,
+  copyValues,
   emptyVectors,
   type Grid,
   kernelGrid,
@@ -20,6 +22,7 @@ import {
   markDistinct,
   type RangeVectors,
   rangeInput,
+  rowsWithPoints,
   type StepScalars,
   type StepVectors,
   type Value,
@@ -196,26 +199,17 @@ function checkModifier(func: string, input: RangeVectors): void {
  */
 function finishRows(ctx: EvalContext, func: string, out: StepVectors): StepVectors {
   const { nSteps } = out;
-  const keep: number[] = [];
-  for (let r = 0; r < out.labels.length; r++) {
-    const base = r * nSteps;
-    for (let s = 0; s < nSteps; s++) {
-      if (out.mask[base + s] === 1) {
-        keep.push(r);
-        break;
-      }
-    }
-  }
+  const keep = rowsWithPoints(out);
   const { labels, dropName } = finishLabels(ctx, func, out.labels, keep);
-  if (keep.length === out.labels.length) {
+  if (keep === null) {
     return { kind: 'vector', labels, dropName, values: out.values, mask: out.mask, nSteps };
   }
   const values = f64(keep.length * nSteps);
   const mask = u8(keep.length * nSteps);
   for (let i = 0; i < keep.length; i++) {
     const r = keep[i]!;
-    values.set(out.values.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
-    mask.set(out.mask.subarray(r * nSteps, (r + 1) * nSteps), i * nSteps);
+    copyValues(values, i * nSteps, out.values, r * nSteps, nSteps);
+    copyMask(mask, i * nSteps, out.mask, r * nSteps, nSteps);
   }
   return { kind: 'vector', labels, dropName, values, mask, nSteps };
 }
@@ -229,15 +223,16 @@ export function finishLabels(
   ctx: EvalContext,
   func: string,
   inputLabels: readonly Labels[],
-  keep: readonly number[],
+  keep: readonly number[] | null,
 ): { labels: Labels[]; dropName: Uint8Array } {
   const dropsName = !KEEPS_NAME.has(func);
-  const labels: Labels[] = [];
-  const dropName = u8(keep.length);
+  const n = keep === null ? inputLabels.length : keep.length;
+  const labels: Labels[] = new Array(n);
+  const dropName = u8(n);
   const dropNow = dropsName && !ctx.delayedNameRemoval;
-  for (let i = 0; i < keep.length; i++) {
-    const ls = inputLabels[keep[i]!]!;
-    labels.push(dropNow ? dropMetricName(ls) : ls);
+  for (let i = 0; i < n; i++) {
+    const ls = inputLabels[keep === null ? i : keep[i]!]!;
+    labels[i] = dropNow ? dropMetricName(ls) : ls;
     dropName[i] = dropsName ? 1 : 0;
   }
   if (dropNow && metadataMayVary(inputLabels, keep)) {
@@ -269,10 +264,11 @@ const LAST_METADATA_LABEL = [...METADATA_LABELS].sort().at(-1)!;
  * two of the (distinct) label sets `rows` of `all` equal: only when those labels differ
  * between them, that is when the names differ or a set has a type or unit label.
  */
-function metadataMayVary(all: readonly Labels[], rows: readonly number[]): boolean {
+function metadataMayVary(all: readonly Labels[], rows: readonly number[] | null): boolean {
+  const n = rows === null ? all.length : rows.length;
   let firstName: string | null = null;
-  for (const r of rows) {
-    const ls = all[r]!;
+  for (let k = 0; k < n; k++) {
+    const ls = all[rows === null ? k : rows[k]!]!;
     let name = '';
     for (let i = 0; i < ls.length; i++) {
       const n = ls[i]!.name;

@@ -1,7 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { labelsFrom, setLabel } from '../labels.js';
-import { replaceLabel } from './replace-label.js';
+import { findLabel, getLabel, labelsFrom, replaceLabel, setLabel } from './labels.js';
 
 const labelName = fc.constantFrom('__name__', 'a', 'b', 'job', 'z');
 const labelValue = fc.constantFrom('', 'x', 'y', 'a-b');
@@ -32,12 +31,26 @@ describe('replaceLabel', () => {
     expect(replaceLabel(ls, { name: 'c', value: '' })).toEqual([{ name: 'a', value: '1' }]);
   });
 
-  test.prop([labelSet, labelName, labelValue])('gives what setLabel gives', (ls, name, value) => {
-    const before = JSON.stringify(ls);
-    const out = replaceLabel(ls, { name, value });
-    expect(out).toEqual(setLabel(ls, name, value));
-    expect(JSON.stringify(ls)).toBe(before);
-    if (JSON.stringify(out) === before) expect(out).toBe(ls);
-    else expect(out).not.toBe(ls);
+  test.prop([labelSet, labelName, labelValue])(
+    'gives the set of all labels but the name, and the label unless empty',
+    (ls, name, value) => {
+      const before = JSON.stringify(ls);
+      const out = replaceLabel(ls, { name, value });
+      // Built another way: the pairs with the name's replaced (a Map keeps the last), sorted.
+      const expected = labelsFrom([...ls.map((l) => [l.name, l.value] as const), [name, value]]);
+      expect(out).toEqual(expected);
+      expect(setLabel(ls, name, value)).toEqual(expected);
+      expect(JSON.stringify(ls)).toBe(before);
+      if (JSON.stringify(out) === before) expect(out).toBe(ls);
+      else expect(out).not.toBe(ls);
+    },
+  );
+});
+
+describe('findLabel', () => {
+  test.prop([labelSet, labelName])('finds the label getLabel reads', (ls, name) => {
+    const l = findLabel(ls, name);
+    expect(l?.value ?? '').toBe(getLabel(ls, name));
+    if (l !== undefined) expect(ls).toContain(l);
   });
 });
