@@ -100,6 +100,61 @@ describe('label_replace', () => {
     expect(rows(renamed)[0]![0]).toBe('{__name__="n", a="x"}');
   });
 
+  it('keeps rewrites across queries apart by regex, replacement and destination', () => {
+    // The rewrites of each (regex, replacement, destination) are kept across queries: the
+    // same source value must give each its own result, and new values theirs.
+    const q = 'label_replace(x, "a", "b", "c", "d")';
+    const dstOf = (v: Value, name: string) =>
+      v.kind === 'vector' ? v.labels.map((ls) => getLabel(ls, name)) : [];
+    const first = vec([
+      [{ src: 'source-1' }, [0]],
+      [{ src: 'source-2' }, [1]],
+    ]);
+    const second = vec([
+      [{ src: 'source-2' }, [0]],
+      [{ src: 'source-3' }, [1]],
+      [{ src: 'other' }, [2]],
+    ]);
+    expect(dstOf(call(q, [first, 'd', 'x$1', 'src', 'source-(.*)'], one), 'd')).toEqual([
+      'x1',
+      'x2',
+    ]);
+    expect(dstOf(call(q, [second, 'd', 'x$1', 'src', 'source-(.*)'], one), 'd')).toEqual([
+      'x2',
+      'x3',
+      '',
+    ]);
+    expect(dstOf(call(q, [second, 'd', 'y$1', 'src', 'source-(.*)'], one), 'd')).toEqual([
+      'y2',
+      'y3',
+      '',
+    ]);
+    expect(dstOf(call(q, [second, 'e', 'x$1', 'src', 'source-(.*)'], one), 'e')).toEqual([
+      'x2',
+      'x3',
+      '',
+    ]);
+    expect(dstOf(call(q, [second, 'd', '$1', 'src', '(.*)'], one), 'd')).toEqual([
+      'source-2',
+      'source-3',
+      'other',
+    ]);
+  });
+
+  it('still rewrites every series when more values come than a table keeps', () => {
+    // More distinct values than one table of kept rewrites holds (10,000): it is emptied
+    // and filled again on the way.
+    const n = 10_050;
+    const many = vec(Array.from({ length: n }, (_, i) => [{ src: `v${i}` }, [i]] as const));
+    const q = 'label_replace(x, "a", "b", "c", "d")';
+    for (let round = 0; round < 2; round++) {
+      const out = call(q, [many, 'd', '$1', 'src', 'v(.*)'], one);
+      if (out.kind !== 'vector') throw new Error('not a vector');
+      expect(out.labels).toHaveLength(n);
+      out.labels.forEach((ls, r) => expect(getLabel(ls, 'd')).toBe(String(out.values[r])));
+    }
+  });
+
   it('merges series that become equal at different steps', () => {
     const v = vec([
       [{ __name__: 'series', idx: '0' }, [1, null]],

@@ -120,6 +120,18 @@ function rewritten(
 /** label_replace's compiled expressions by source, for the queries that come again. */
 const replaceRegexes = new Lru<string, RE2JS>(256);
 
+/**
+ * label_replace's rewrites by source value, kept across queries for each regex,
+ * replacement and destination: the new label (shared by every series that gets it), or
+ * null where the regex does not match. A dashboard runs the same query again and again
+ * over mostly the same series, and the regex then need not run again on a value it has
+ * seen (on the benchmark's 416 instance names it cost 0.2 ms and 180 KiB of garbage per
+ * query). A table is emptied when it reaches {@link REWRITES_PER_TABLE} values, so the
+ * cache holds at most that many times the LRU's capacity.
+ */
+const replaceRewrites = new Lru<string, Map<string, Label | null>>(64);
+const REWRITES_PER_TABLE = 10_000;
+
 /** `label_replace(v, dst, replacement, src, regex)`. */
 const labelReplace: FunctionImpl = (ctx, plan, args) => {
   const dst = stringArg(plan, args, 1);
@@ -144,7 +156,12 @@ const labelReplace: FunctionImpl = (ctx, plan, args) => {
   // The rewrite depends only on the source value: the new `dst` label per distinct source
   // value (an empty value removes it), null when the regex does not match (the series
   // stays as it is).
-  const results = new Map<string, Label | null>();
+  const tableKey = JSON.stringify([regexSource, replacement, dst]);
+  let results = replaceRewrites.get(tableKey);
+  if (results === undefined) {
+    results = new Map();
+    replaceRewrites.set(tableKey, results);
+  }
   const renames = dst === METRIC_NAME;
   const inLabels = v.labels;
   let labels: Labels[] | null = null; // copied at the first changed row
@@ -162,6 +179,7 @@ const labelReplace: FunctionImpl = (ctx, plan, args) => {
       res = m.find()
         ? { name: dst, value: expandTemplate(replacement, (i) => m.group(i), groupCount, named) }
         : null;
+      if (results.size >= REWRITES_PER_TABLE) results.clear();
       results.set(value, res);
     }
     if (res === null) continue;
