@@ -24,7 +24,7 @@ import { generateDataset, loadDataset, REPO_ROOT } from '@promql-ts/conformance'
 import { evaluate, evaluateRange, type QueryResult } from '@promql-ts/engine';
 import { initKernels } from '@promql-ts/kernels';
 import { MemoryStorage } from '@promql-ts/storage-mem';
-import { formatMs, machine } from './measure.js';
+import { formatMs, machine, minorFaults } from './measure.js';
 import { type BenchCase, caseKey, PROMETHEUS_CASES, STORAGE_OPTIONS } from './queries.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -281,11 +281,15 @@ for (const { c, why, saved: s } of chosen) {
   const t0 = performance.now();
   let iterations = 0;
   let elapsed = 0;
+  let faults = 0;
   while (performance.now() - t0 < SECONDS * 1000 || iterations < 5) {
     flushCaches();
+    const f0 = minorFaults();
     const r0 = performance.now();
     await run(c);
     elapsed += performance.now() - r0;
+    const f1 = minorFaults();
+    if (f0 !== null && f1 !== null) faults += f1 - f0;
     iterations++;
   }
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
@@ -308,7 +312,7 @@ for (const { c, why, saved: s } of chosen) {
     [
       `## ${key}`,
       '',
-      `\`${c.query}\` (${c.mode === 'instant' ? 'instant' : `1 h range at ${c.stepMs / 1000} s`}); chosen as ${why}.${s === undefined ? '' : ` Benchmark: promql-ts ${formatMs(s.oursMs)} ms, Prometheus ${formatMs(s.prometheusMs)} ms.`} Profiled: ${iterations} runs, ${formatMs(elapsed / iterations)} ms per run (under the profiler${FLUSH_MB > 0 ? ', caches flushed before each' : ''}).`,
+      `\`${c.query}\` (${c.mode === 'instant' ? 'instant' : `1 h range at ${c.stepMs / 1000} s`}); chosen as ${why}.${s === undefined ? '' : ` Benchmark: promql-ts ${formatMs(s.oursMs)} ms, Prometheus ${formatMs(s.prometheusMs)} ms.`} Profiled: ${iterations} runs, ${formatMs(elapsed / iterations)} ms per run (under the profiler${FLUSH_MB > 0 ? ', caches flushed before each' : ''}), ${(faults / iterations).toFixed(1)} page faults per run (see bench/README.md).`,
       '',
       `Self time by area: ${[...areas]
         .sort((a, b) => b[1] - a[1])

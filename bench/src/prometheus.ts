@@ -48,6 +48,8 @@ import {
   measurePeak,
   median,
   mib,
+  minorFaults,
+  pageFaultCostUs,
 } from './measure.js';
 import {
   type PrometheusQuery,
@@ -108,6 +110,8 @@ interface CaseResult {
   readonly oursMs: number;
   readonly prometheusRunsMs: readonly number[];
   readonly oursRunsMs: readonly number[];
+  /** Minor page faults during each of our timed runs (empty where they cannot be read). */
+  readonly oursFaults: readonly number[];
   readonly prometheusTimings: PrometheusTimings | null;
   readonly differences: readonly string[];
   readonly size: string;
@@ -276,6 +280,7 @@ async function main(): Promise<void> {
     const promRuns: number[] = [];
     const promTimings: PrometheusTimings[] = [];
     const oursRuns: number[] = [];
+    const oursFaults: number[] = [];
     let promResult: { result: QueryResult; timings: PrometheusTimings } | null = null;
     let oursResult: QueryResult | null = null;
     let error: string | null = null;
@@ -296,12 +301,17 @@ async function main(): Promise<void> {
       if (promResult === null && r.result !== null) promResult = { ...r, result: r.result };
     };
     const runOurs = async (record: boolean) => {
+      const f0 = minorFaults();
       const t0 = performance.now();
       const r = await ours(c, wasm).catch((e) => {
         throw failed('promql-ts', e);
       });
       const ms = performance.now() - t0;
-      if (record) oursRuns.push(ms);
+      const f1 = minorFaults();
+      if (record) {
+        oursRuns.push(ms);
+        if (f0 !== null && f1 !== null) oursFaults.push(f1 - f0);
+      }
       oursResult ??= r;
     };
     try {
@@ -343,6 +353,7 @@ async function main(): Promise<void> {
       oursMs: oursRuns.length > 0 ? median(oursRuns) : Number.NaN,
       prometheusRunsMs: promRuns,
       oursRunsMs: oursRuns,
+      oursFaults,
       // The breakdown of the run whose evalTotalTime is the median.
       prometheusTimings:
         promTimings.find((t) => t.evalMs === median(promRuns)) ?? p?.timings ?? null,
@@ -423,6 +434,7 @@ async function main(): Promise<void> {
   const totalMs = performance.now() - started;
 
   // --- Report ---
+  const faultUs = pageFaultCostUs();
   const ok = results.filter((r) => r.error === null && r.differences.length === 0);
   const ratios = ok.map((r) => r.prometheusMs / r.oursMs);
   const gm = geomean(ratios);
@@ -461,14 +473,14 @@ async function main(): Promise<void> {
   ].join(' ');
 
   const details = [
-    '| query | mode | result | Prometheus runs ms | promql-ts runs ms | Prometheus prep / inner eval / sort ms | peak samples | Prometheus RSS growth: anon / total MiB | promql-ts heap / external (WASM grown, arena peak) MiB, GCs |',
-    '|---|---|---|---|---|---|---:|---|---|',
+    '| query | mode | result | Prometheus runs ms | promql-ts runs ms | promql-ts page faults per run | Prometheus prep / inner eval / sort ms | peak samples | Prometheus RSS growth: anon / total MiB | promql-ts heap / external (WASM grown, arena peak) MiB, GCs |',
+    '|---|---|---|---|---|---|---|---:|---|---|',
     ...results.map((r) => {
       const t = r.prometheusTimings;
       const pm = r.prometheusMemory;
       const om = r.oursMemory;
       const mode = r.mode === 'range' ? `range ${r.stepMs / 1000}s` : 'instant';
-      return `| ${r.name} | ${mode} | ${r.size} | ${r.prometheusRunsMs.map(formatMs).join(' ')} | ${r.oursRunsMs.map(formatMs).join(' ')} | ${t === null ? '-' : `${formatMs(t.preparationMs)} / ${formatMs(t.innerEvalMs)} / ${formatMs(t.resultSortMs)}`} | ${t?.peakSamples ?? '-'} | ${pm === null ? '-' : `${mib(pm.anonBytes)} / ${pm.totalBytes === null ? '-' : mib(pm.totalBytes)}`} | ${om === null ? '-' : `${mib(om.heapBytes)} / ${mib(om.externalBytes)} (${mib(om.wasmBytes)}, ${mib(om.arenaBytes)}), ${om.gcs}`} |`;
+      return `| ${r.name} | ${mode} | ${r.size} | ${r.prometheusRunsMs.map(formatMs).join(' ')} | ${r.oursRunsMs.map(formatMs).join(' ')} | ${r.oursFaults.length === 0 ? '-' : r.oursFaults.join(' ')} | ${t === null ? '-' : `${formatMs(t.preparationMs)} / ${formatMs(t.innerEvalMs)} / ${formatMs(t.resultSortMs)}`} | ${t?.peakSamples ?? '-'} | ${pm === null ? '-' : `${mib(pm.anonBytes)} / ${pm.totalBytes === null ? '-' : mib(pm.totalBytes)}`} | ${om === null ? '-' : `${mib(om.heapBytes)} / ${mib(om.externalBytes)} (${mib(om.wasmBytes)}, ${mib(om.arenaBytes)}), ${om.gcs}`} |`;
     }),
   ].join('\n');
   const failures = results.filter((r) => r.error !== null || r.differences.length > 0);
@@ -490,6 +502,7 @@ async function main(): Promise<void> {
     '',
     `- **Prometheus's time** is its own \`evalTotalTime\` from the query API's statistics (\`stats=${flags.stats}\`${flags.stats === 'all' ? ', which also collects per-step sample statistics during the evaluation' : '; not `all`, which would also collect per-step sample statistics during the evaluation'}): series selection, evaluation and result sorting, without parsing, the HTTP round trip and JSON encoding.`,
     "- **promql-ts's time** is `evaluate` / `evaluateRange` of the built packages in this process, from the query string to the typed result, on one WebAssembly kernels instance. Parsing is included, but the engine keeps parsed queries by their text (as a dashboard's refreshes repeat them), so after a case's first run the parser is a cache lookup; the parse of a new query is timed in `pnpm bench` (parser against lezer).",
+    `- **Page faults.** The details give the minor page faults of this process during each of our timed runs (\`/proc/self/stat\`): pages of memory touched for the first time, or again after the C allocator gave them back to the system.${faultUs === null ? '' : ` One cost ${faultUs.toFixed(1)} µs in this run (touching a fresh 16 MiB buffer), so a range query whose megabyte of results lands in such memory pays milliseconds for it.`} That happens when V8's young-generation collections are rare: the buffers of earlier results are freed only at the next one.`,
     `- Each case first runs on both sides, alternating, at least ${WARMUP} times and for at least ${WARMUP_MS / 1000} s: V8 compiles a function with its optimising tier only once it has run for a while, so a query timed after a handful of runs would be timed partly in the interpreter (a server embedding the engine runs its queries warm). Prometheus, compiled ahead of time, gets the same runs. Then each side runs ${RUNS} times, alternating which side goes first; the table shows medians.`,
     "- **Equal?** compares Prometheus's result with ours (`diffQueryValues` of @promql-ts/conformance: the same series, timestamps exactly, values within a relative 1e-6, NaN equal to NaN, series order ignored). A case whose results differ counts as a failure: it has no ratio and stays out of the geometric mean.",
     `- **Prometheus peak memory** is the growth of its anonymous resident memory (\`RssAnon\` of /proc/<pid>/status: Go heap, stacks, runtime) while it answers the query, sampled every 2 ms and read at the end, over the value before. Each query runs alone in a freshly started server over a copy of the backfilled block, after one \`vector(1)\` query: the Go runtime keeps freed memory for minutes, so in a server that has already run other queries the growth would depend on what ran before. It includes the encoding of the JSON response. The details also give the total RSS growth (\`VmHWM\` after resetting it through /proc/<pid>/clear_refs), which adds the pages of the mmapped block files the query touched${peakResetWorks ? '' : ' (the reset failed on this machine, so it is not shown)'}.`,
@@ -541,6 +554,7 @@ async function main(): Promise<void> {
         warmupMs: WARMUP_MS,
         stats: flags.stats,
         backfillMs,
+        pageFaultUs: faultUs,
         geomean: gm,
         cases: results,
       },
