@@ -114,6 +114,17 @@ export function dropLabels(ls: Labels, names: readonly string[]): Labels {
  */
 export const METADATA_LABELS: readonly string[] = ['__name__', '__type__', '__unit__'];
 
+/** Whether `ls` has one of the {@link METADATA_LABELS}. */
+export function hasMetadataLabel(ls: Labels): boolean {
+  for (let i = 0; i < ls.length; i++) {
+    const n = ls[i]!.name;
+    if (n === '__name__' || n === '__type__' || n === '__unit__') return true;
+    // Every metadata label starts with "__" and sorts among the first labels.
+    if (n > '__unit__') return false;
+  }
+  return false;
+}
+
 /** `ls` without the metric name and the other metadata labels (`__type__`, `__unit__`). */
 export function dropMetricName(ls: Labels): Labels {
   const cached = withoutNameCache.get(ls);

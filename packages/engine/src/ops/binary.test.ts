@@ -16,7 +16,7 @@ import {
 import { type EvaluateOptions, resolveOptions } from '../options.js';
 import type { BinaryPlan, PlanNode } from '../plan/nodes.js';
 import type { Labels } from '../storage.js';
-import { type Grid, makeGrid, type StepScalars, type StepVectors } from '../value.js';
+import { type Grid, makeGrid, markDistinct, type StepScalars, type StepVectors } from '../value.js';
 import { evalBinary } from './binary.js';
 
 // ===== Helpers =====
@@ -329,6 +329,37 @@ describe('vector op vector', () => {
     ).toEqual({
       '{__name__="m", job="t", x="1"}': [1, 1],
       '{__name__="n", job="t", x="1"}': [null, 1],
+    });
+  });
+
+  it('fails when group_left sets a label that tells known-distinct rows apart', () => {
+    // Rows known to be distinct (as a storage read's are) without names: only the included
+    // label, which the result takes from the one side, tells them apart.
+    const l = vec(
+      [
+        [{ job: 't', sensor: 'a' }, [1]],
+        [{ job: 't', sensor: 'b' }, [2]],
+      ],
+      1,
+    );
+    markDistinct(l.labels);
+    const r = vec([[{ job: 't', sensor: 'c' }, [1]]], 1);
+    const o = { card: 'many-to-one' as const, on: true, labels: ['job'], include: ['sensor'] };
+    expect(() => run('*', l, r, o, INSTANT)).toThrow(
+      'multiple matches for labels: grouping labels must ensure unique matches',
+    );
+    // Without the label on the left, each result keeps its row's labels.
+    const l2 = vec(
+      [
+        [{ job: 't', x: 'a' }, [1]],
+        [{ job: 't', x: 'b' }, [2]],
+      ],
+      1,
+    );
+    markDistinct(l2.labels);
+    expect(table(run('*', l2, r, o, INSTANT).out)).toEqual({
+      '{job="t", sensor="c", x="a"}': [1],
+      '{job="t", sensor="c", x="b"}': [2],
     });
   });
 
@@ -735,20 +766,32 @@ const cellArb = fc.oneof(
 );
 const rowArb = fc.tuple(
   fc.record({
-    __name__: fc.constantFrom('m1', 'm2'),
+    // Sometimes no name: group_x results then keep every label of their row.
+    __name__: fc.constantFrom('m1', 'm2', ''),
     a: fc.constantFrom('', 'x', 'y'),
     b: fc.constantFrom('', 'x'),
     c: fc.constantFrom('', 'p', 'q'),
   }),
   fc.array(cellArb, { minLength: STEPS, maxLength: STEPS }),
 );
-/** A vector with distinct label sets (as every evaluated vector of a range step has). */
+/**
+ * A vector with distinct label sets (as every evaluated vector of a range step has),
+ * sometimes marked as known to be distinct (as a storage read's or a range function's
+ * rows are), which lets group_x skip its check for equal results.
+ */
 const vectorArb = fc
-  .uniqueArray(rowArb, {
-    maxLength: 4,
-    selector: ([ls]) => labelsKey(labelsFrom(Object.entries(ls))),
-  })
-  .map((rows) => vec(rows as Row[], STEPS));
+  .tuple(
+    fc.uniqueArray(rowArb, {
+      maxLength: 4,
+      selector: ([ls]) => labelsKey(labelsFrom(Object.entries(ls))),
+    }),
+    fc.boolean(),
+  )
+  .map(([rows, known]) => {
+    const v = vec(rows as Row[], STEPS);
+    if (known) markDistinct(v.labels);
+    return v;
+  });
 const labelSubset = fc.subarray(['a', 'b', 'c']);
 const fillArb = fc.constantFrom(null, 0, 7);
 

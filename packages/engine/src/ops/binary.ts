@@ -23,6 +23,7 @@ import {
   dropLabels,
   dropMetricName,
   findLabel,
+  hasMetadataLabel,
   keepLabels,
   labelsToString,
   METRIC_NAME,
@@ -547,7 +548,7 @@ function vectorVector(
   // For group_x: each many-side pair's result labels as a number, unique per signature.
   const outputOrd = i32(oneToOne ? 0 : nPairs).fill(-1);
   let nOutputs = 0;
-  if (!oneToOne) {
+  if (!oneToOne && !groupOutputsDistinct(many, matching.include)) {
     const ords = new Map<number, number>();
     const outputs = new LabelSetIndex(undefined, nLive);
     const owner: number[] = [];
@@ -605,6 +606,23 @@ function vectorVector(
   // different signatures differ in a matching label; fill pairs are left to the check).
   if (suspect === null && fillOne === null && fillMany === null) markDistinct(labels);
   return { value, error };
+}
+
+/**
+ * Whether group_x results of different many-side rows can never have the same labels, so
+ * that no signature needs the check for it (nor numbers its results for the replay of
+ * suspect signatures): when the many side's rows are known distinct and none has a label
+ * that the result sets (an included one) or may drop (a metadata label), each result
+ * keeps every label of its many-side row, fill pairs too, and distinct rows give distinct
+ * results.
+ */
+function groupOutputsDistinct(many: StepVectors, include: readonly string[]): boolean {
+  if (!knownDistinct(many.labels)) return false;
+  for (const ls of many.labels) {
+    if (hasMetadataLabel(ls)) return false;
+    for (const name of include) if (findLabel(ls, name) !== undefined) return false;
+  }
+  return true;
 }
 
 /** Whether `rows` is 0, 1, …, count - 1. */
