@@ -298,8 +298,12 @@ function countValues(
   const rowGroup = i32(nRows);
   const groupIndex = new Map<string, number>();
   const groupSeries: FloatIndex[] = [];
+  // The key leaves the value label out: with `by`, naming only the grouping labels lets it
+  // stop reading a row's labels after the last of them (at once for `by ()`), instead of
+  // reading on to where the value label would sort.
+  const keyNames = without ? names : names.filter((n) => n !== valueLabel);
   for (let r = 0; r < nRows; r++) {
-    const key = rowGroupKey(input.labels[r]!, names, without, valueLabel);
+    const key = rowGroupKey(input.labels[r]!, keyNames, without, valueLabel);
     let g = groupIndex.get(key);
     if (g === undefined) {
       g = groupSeries.length;
