@@ -192,7 +192,7 @@ export function copyValues(
   for (let i = 0; i < n; i++) {
     const x = src[from + i]!;
     dst[at + i] = x;
-    if (x !== x) dst.set(src.subarray(from + i, from + i + 1), at + i);
+    if (Number.isNaN(x)) dst.set(src.subarray(from + i, from + i + 1), at + i);
   }
 }
 

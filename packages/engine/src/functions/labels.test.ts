@@ -151,7 +151,7 @@ describe('label_replace', () => {
       const out = call(q, [many, 'd', '$1', 'src', 'v(.*)'], one);
       if (out.kind !== 'vector') throw new Error('not a vector');
       expect(out.labels).toHaveLength(n);
-      out.labels.forEach((ls, r) => expect(getLabel(ls, 'd')).toBe(String(out.values[r])));
+      for (let r = 0; r < n; r++) expect(getLabel(out.labels[r]!, 'd')).toBe(String(out.values[r]));
     }
   });
 
