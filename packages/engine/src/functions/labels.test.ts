@@ -115,30 +115,18 @@ describe('label_replace', () => {
       [{ src: 'source-3' }, [1]],
       [{ src: 'other' }, [2]],
     ]);
-    expect(dstOf(call(q, [first, 'd', 'x$1', 'src', 'source-(.*)'], one), 'd')).toEqual([
-      'x1',
-      'x2',
-    ]);
-    expect(dstOf(call(q, [second, 'd', 'x$1', 'src', 'source-(.*)'], one), 'd')).toEqual([
-      'x2',
-      'x3',
-      '',
-    ]);
-    expect(dstOf(call(q, [second, 'd', 'y$1', 'src', 'source-(.*)'], one), 'd')).toEqual([
-      'y2',
-      'y3',
-      '',
-    ]);
-    expect(dstOf(call(q, [second, 'e', 'x$1', 'src', 'source-(.*)'], one), 'e')).toEqual([
-      'x2',
-      'x3',
-      '',
-    ]);
-    expect(dstOf(call(q, [second, 'd', '$1', 'src', '(.*)'], one), 'd')).toEqual([
-      'source-2',
-      'source-3',
-      'other',
-    ]);
+    // In order: the same source value, new values, then the same regex with another
+    // replacement, another destination, and another regex.
+    const cases: [StepVectors, string, string, string, string[]][] = [
+      [first, 'd', 'x$1', 'source-(.*)', ['x1', 'x2']],
+      [second, 'd', 'x$1', 'source-(.*)', ['x2', 'x3', '']],
+      [second, 'd', 'y$1', 'source-(.*)', ['y2', 'y3', '']],
+      [second, 'e', 'x$1', 'source-(.*)', ['x2', 'x3', '']],
+      [second, 'd', '$1', '(.*)', ['source-2', 'source-3', 'other']],
+    ];
+    for (const [v, dst, replacement, regex, expected] of cases) {
+      expect(dstOf(call(q, [v, dst, replacement, 'src', regex], one), dst)).toEqual(expected);
+    }
   });
 
   it('still rewrites every series when more values come than a table keeps', () => {
