@@ -226,15 +226,16 @@ export function rowsWithPoints(v: StepVectors): number[] | null {
   const { nSteps, mask } = v;
   const nRows = v.labels.length;
   let count = 0;
-  for (let r = 0; r < nRows; r++) if (rowHasPoint(mask, r * nSteps, nSteps)) count++;
+  for (let r = 0; r < nRows; r++) if (hasPoint(mask, r * nSteps, nSteps)) count++;
   if (count === nRows) return null;
   const keep: number[] = new Array(count);
-  for (let r = 0, k = 0; r < nRows; r++) if (rowHasPoint(mask, r * nSteps, nSteps)) keep[k++] = r;
+  for (let r = 0, k = 0; r < nRows; r++) if (hasPoint(mask, r * nSteps, nSteps)) keep[k++] = r;
   return keep;
 }
 
-function rowHasPoint(mask: Uint8Array, base: number, nSteps: number): boolean {
-  for (let s = 0; s < nSteps; s++) if (mask[base + s] === 1) return true;
+/** Whether the `n` presence bytes of `mask` from `start` hold a point. */
+export function hasPoint(mask: Uint8Array, start: number, n: number): boolean {
+  for (let s = 0; s < n; s++) if (mask[start + s] === 1) return true;
   return false;
 }
 

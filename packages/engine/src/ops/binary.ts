@@ -37,6 +37,7 @@ import {
   copyMask,
   copyValues,
   type Grid,
+  hasPoint,
   knownDistinct,
   markDistinct,
   type StepScalars,
@@ -896,10 +897,4 @@ function collectSteps(
   if (error !== null) throw new ExecutionError(error.message);
   const labels = groups.map((g) => v.labels[g[0]!]!);
   return { kind: 'vector', labels, dropName, values, mask, nSteps: n };
-}
-
-/** Whether the `n` presence bytes from `start` hold a point. */
-function hasPoint(mask: Uint8Array, start: number, n: number): boolean {
-  for (let s = 0; s < n; s++) if (mask[start + s] === 1) return true;
-  return false;
 }
