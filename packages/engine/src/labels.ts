@@ -37,12 +37,7 @@ export function compareStrings(a: string, b: string): number {
 
 /** The value of label `name`, or `''` when the set has no such label. */
 export function getLabel(ls: Labels, name: string): string {
-  for (let i = 0; i < ls.length; i++) {
-    const l = ls[i]!;
-    if (l.name === name) return l.value;
-    if (l.name > name) return '';
-  }
-  return '';
+  return findLabel(ls, name)?.value ?? '';
 }
 
 /** Whether the set has label `name`. */
