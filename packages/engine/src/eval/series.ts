@@ -7,6 +7,7 @@
 import type { SeriesBatch, SeriesSource } from '@promql-ts/kernels';
 import { f64 } from '../pool.js';
 import type { Labels } from '../storage.js';
+import type { RangeVectors, RangeWindow } from '../value.js';
 
 /** Copies the samples of series `[from, to)` into `ts`/`values` from index 0. */
 export type CopyRows = (from: number, to: number, ts: Float64Array, values: Float64Array) => void;
@@ -78,5 +79,31 @@ export class LoadedSeries implements SeriesSource {
     const values = f64(hi - lo);
     this.#copyRows!(r, r + 1, ts, values);
     return { ts, values };
+  }
+}
+
+/**
+ * A range value whose rows are the series of `source` (a range selector's read, or a
+ * subquery's rows), packed only when an operator reads `batch`.
+ *
+ * A class rather than an object literal with a `batch` getter: V8 gives each such literal
+ * a hidden class of its own (the getter is a new closure every time), allocated in its
+ * old generation, so the getter's closure, and through it the whole read (its labels and
+ * everything the storage's copy function keeps), stayed alive past the next young-
+ * generation collections until a full one. Objects of this class share one.
+ */
+export class SourcedRange implements RangeVectors {
+  readonly kind = 'range';
+  readonly labels: Labels[];
+
+  constructor(
+    readonly source: LoadedSeries,
+    readonly window: RangeWindow,
+  ) {
+    this.labels = source.labels;
+  }
+
+  get batch(): SeriesBatch {
+    return this.source.batch;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { isStaleNaN } from '@promql-ts/kernels';
 import type { EvalContext } from '../eval/context.js';
+import { SourcedRange } from '../eval/series.js';
 import { dropMetricName } from '../labels.js';
 import type { RangeSelectorPlan, SelectorPlan } from '../plan/nodes.js';
 import { f64, f64Unfilled, u8 } from '../pool.js';
@@ -166,19 +167,10 @@ export function lastWindowSamples(v: RangeVectors, grid: Grid, leftOpen: boolean
 
 /** A range selector: its series' raw samples and the window each step applies. */
 export function evalRangeSelector(ctx: EvalContext, plan: RangeSelectorPlan): RangeVectors {
-  const series = ctx.series(plan.select);
-  return {
-    kind: 'range',
-    labels: series.labels,
-    get batch() {
-      return series.batch;
-    },
-    source: series,
-    window: {
-      rangeMs: plan.rangeMs,
-      offsetMs: plan.offsetMs,
-      atMs: plan.atMs,
-      modifier: plan.modifier,
-    },
-  };
+  return new SourcedRange(ctx.series(plan.select), {
+    rangeMs: plan.rangeMs,
+    offsetMs: plan.offsetMs,
+    atMs: plan.atMs,
+    modifier: plan.modifier,
+  });
 }

@@ -3,7 +3,7 @@
  * multiples of the step) and hands the points to a range function as raw samples.
  */
 import type { EvalContext } from '../eval/context.js';
-import { LoadedSeries } from '../eval/series.js';
+import { LoadedSeries, SourcedRange } from '../eval/series.js';
 import { dropMetricName } from '../labels.js';
 import type { SubqueryPlan } from '../plan/nodes.js';
 import { u32 } from '../pool.js';
@@ -81,14 +81,10 @@ export function subqueryResult(plan: SubqueryPlan, inner: Value, innerGrid: Grid
       }
     }
   };
-  const series = new LoadedSeries(labels, offsets, copy);
-  return {
-    kind: 'range',
-    labels,
-    get batch() {
-      return series.batch;
-    },
-    source: series,
-    window: { rangeMs: plan.rangeMs, offsetMs: plan.offsetMs, atMs: plan.atMs, modifier: 'none' },
-  };
+  return new SourcedRange(new LoadedSeries(labels, offsets, copy), {
+    rangeMs: plan.rangeMs,
+    offsetMs: plan.offsetMs,
+    atMs: plan.atMs,
+    modifier: 'none',
+  });
 }
