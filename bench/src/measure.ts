@@ -142,6 +142,44 @@ function followArena(kernels: Kernels): {
   };
 }
 
+/** One collection as `v8.GCProfiler` reports it (the fields read here). */
+interface GcRecord {
+  readonly gcType: string;
+  readonly beforeGC: { readonly heapSpaceStatistics: readonly SpaceUse[] };
+  readonly afterGC: { readonly heapSpaceStatistics: readonly SpaceUse[] };
+}
+interface SpaceUse {
+  readonly spaceName: string;
+  readonly spaceUsedSize: number;
+}
+
+/**
+ * What the young-generation collections among `records` moved into the old generation:
+ * the growth of the old spaces (`old_space`, `lo_space`) across each scavenge, in bytes,
+ * and the number of scavenges. An object survives a scavenge only while something still
+ * refers to it, and is moved to the old generation at its second; so objects of a query
+ * that got there had stayed referenced long after the query, and are freed only by the
+ * next full collection (their array buffers' memory with them, which the C allocator then
+ * maps afresh for later queries, a page fault per 4 KiB). A query that holds nothing past
+ * its end promotes only what was in flight at a scavenge: a few KiB.
+ */
+export function promotedBytes(records: readonly GcRecord[]): { bytes: number; scavenges: number } {
+  const old = (spaces: readonly SpaceUse[]) =>
+    spaces.reduce(
+      (sum, s) =>
+        s.spaceName === 'old_space' || s.spaceName === 'lo_space' ? sum + s.spaceUsedSize : sum,
+      0,
+    );
+  let bytes = 0;
+  let scavenges = 0;
+  for (const r of records) {
+    if (r.gcType !== 'Scavenge') continue;
+    scavenges++;
+    bytes += old(r.afterGC.heapSpaceStatistics) - old(r.beforeGC.heapSpaceStatistics);
+  }
+  return { bytes, scavenges };
+}
+
 /**
  * Measures the peak memory of `run`: the largest `used_heap_size + external_memory` V8
  * reported, just before each garbage collection during the run (from `v8.GCProfiler`) and

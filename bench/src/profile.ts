@@ -20,11 +20,12 @@ import { SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { generateDataset, loadDataset, REPO_ROOT } from '@promql-ts/conformance';
 import { evaluate, evaluateRange, type QueryResult } from '@promql-ts/engine';
 import { initKernels } from '@promql-ts/kernels';
 import { MemoryStorage } from '@promql-ts/storage-mem';
-import { formatMs, machine, minorFaults } from './measure.js';
+import { formatMs, machine, minorFaults, promotedBytes } from './measure.js';
 import { type BenchCase, caseKey, PROMETHEUS_CASES, STORAGE_OPTIONS } from './queries.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -283,6 +284,8 @@ for (const { c, why, saved: s } of chosen) {
   let elapsed = 0;
   // Counted around the whole loop: reading them at every run would show in the profile.
   const faultsBefore = minorFaults();
+  const gcProfiler = new v8.GCProfiler();
+  gcProfiler.start();
   while (performance.now() - t0 < SECONDS * 1000 || iterations < 5) {
     flushCaches();
     const r0 = performance.now();
@@ -291,6 +294,7 @@ for (const { c, why, saved: s } of chosen) {
     iterations++;
   }
   const faultsAfter = minorFaults();
+  const promoted = promotedBytes(gcProfiler.stop().statistics);
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
   const file = join(
     profilesDir,
@@ -311,7 +315,7 @@ for (const { c, why, saved: s } of chosen) {
     [
       `## ${key}`,
       '',
-      `\`${c.query}\` (${c.mode === 'instant' ? 'instant' : `1 h range at ${c.stepMs / 1000} s`}); chosen as ${why}.${s === undefined ? '' : ` Benchmark: promql-ts ${formatMs(s.oursMs)} ms, Prometheus ${formatMs(s.prometheusMs)} ms.`} Profiled: ${iterations} runs, ${formatMs(elapsed / iterations)} ms per run (under the profiler${FLUSH_MB > 0 ? ', caches flushed before each' : ''})${faultsBefore === null || faultsAfter === null ? '' : `, ${((faultsAfter - faultsBefore) / iterations).toFixed(1)} page faults per run (see bench/README.md)`}.`,
+      `\`${c.query}\` (${c.mode === 'instant' ? 'instant' : `1 h range at ${c.stepMs / 1000} s`}); chosen as ${why}.${s === undefined ? '' : ` Benchmark: promql-ts ${formatMs(s.oursMs)} ms, Prometheus ${formatMs(s.prometheusMs)} ms.`} Profiled: ${iterations} runs, ${formatMs(elapsed / iterations)} ms per run (under the profiler${FLUSH_MB > 0 ? ', caches flushed before each' : ''})${faultsBefore === null || faultsAfter === null ? '' : `, ${((faultsAfter - faultsBefore) / iterations).toFixed(1)} page faults per run (see bench/README.md)`}, ${(promoted.bytes / iterations / 1024).toFixed(1)} KiB per run promoted to V8's old generation (${promoted.scavenges} young-generation collections; see bench/README.md).`,
       '',
       `Self time by area: ${[...areas]
         .sort((a, b) => b[1] - a[1])
