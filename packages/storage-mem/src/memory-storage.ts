@@ -420,7 +420,7 @@ export class MemoryStorage implements Storage {
     const latest = hints.latestOnly === true;
     const { first, last, lastValue, tsAt, vsAt, len, arrays } = this.#newest;
     const recent = this.#recent;
-    const { k, data: ring, written, filled, complete, oldest } = recent;
+    const { k, data: ring, written, next, filled, complete, oldest } = recent;
     const n = Math.min(ids.length, limit);
     const picked = new Uint32Array(n);
     // Per picked series, where its samples are: FROM_LAST (its newest sample, copied
@@ -457,7 +457,7 @@ export class MemoryStorage implements Storage {
         // Walk back from the newest sample: past those after end, then those in range
         // (for the newest sample only, no further than one).
         const base = id * 2 * k;
-        let slot = (written[id]! - 1) % k;
+        let slot = next[id] === 0 ? k - 1 : next[id]! - 1;
         let j = 0;
         while (j < f && ring[base + slot]! > end) {
           j++;

@@ -12,7 +12,8 @@
  * and two more stores per appended sample.
  *
  * Samples are numbered per series from 0 in the order they enter the ring; the ring holds
- * numbers `[written - filled, written)` at slots `number % k`. A rewrite of the series'
+ * numbers `[written - filled, written)`, consecutive numbers in consecutive slots (modulo
+ * `k`), the newest just before slot `next`. A rewrite of the series'
  * past (an out-of-order insert, a deletion) refills the ring from the series' chunks
  * under new numbers, so that a reader holding old numbers finds them gone, and reads the
  * chunks instead.
@@ -27,6 +28,13 @@ export class RecentSamples {
   data: Float64Array = new Float64Array(0);
   /** Per series id: the number the next sample will get. */
   written: Float64Array = new Float64Array(0);
+  /**
+   * Per series id: the slot the next sample goes to. Sample `number` is in slot `next -
+   * (written - number)` (plus k when below 0): reads find their slots with integer
+   * arithmetic, where `number % k` would be a call to the C library's `fmod` (`written`
+   * is a double), twice per series read.
+   */
+  next: Int32Array = new Int32Array(0);
   /** Per series id: how many samples the ring holds (at most `k`). */
   filled: Int32Array = new Int32Array(0);
   /** Per series id: 1 when the ring holds every sample of the series. */
@@ -45,6 +53,7 @@ export class RecentSamples {
     const size = grownSize(old, id);
     this.data = grown(this.data, size * 2 * this.k);
     this.written = grown(this.written, size);
+    this.next = grown(this.next, size);
     this.filled = grown(this.filled, size);
     this.complete = grown(this.complete, size);
     this.oldest = grown(this.oldest, size);
@@ -53,7 +62,7 @@ export class RecentSamples {
   /** Series `id` is new, or has no samples any more: an empty ring. */
   reset(id: number): void {
     if (this.k === 0) return;
-    // New numbers, past any a reader may hold.
+    // New numbers, past any a reader may hold (the same slots: k more).
     this.written[id]! += this.k;
     this.filled[id] = 0;
     this.complete[id] = 1;
@@ -63,12 +72,12 @@ export class RecentSamples {
   push(id: number, t: number, v: number): void {
     const k = this.k;
     if (k === 0) return;
-    const n = this.written[id]!;
-    const slot = n % k;
+    const slot = this.next[id]!;
     const base = id * 2 * k;
     this.data[base + slot] = t;
     this.data[base + k + slot] = v;
-    this.written[id] = n + 1;
+    this.written[id]! += 1;
+    this.next[id] = slot === k - 1 ? 0 : slot + 1;
     const f = this.filled[id]!;
     if (f === 0) this.oldest[id] = t;
     if (f < k) this.filled[id] = f + 1;
@@ -115,7 +124,9 @@ export class RecentSamples {
     if (number < written - this.filled[id]! || number + n > written) return -1;
     const data = this.data;
     const base = id * 2 * k;
-    let slot = number % k;
+    // Sample `number` is `written - number` samples before the next one.
+    let slot = this.next[id]! - (written - number);
+    if (slot < 0) slot += k;
     for (let i = 0; i < n; i++) {
       ts[at + i] = data[base + slot]!;
       const v = data[base + k + slot]!;
