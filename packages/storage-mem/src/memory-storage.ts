@@ -28,6 +28,7 @@ import {
 } from './labels.js';
 import { NewestTable } from './newest-table.js';
 import { EMPTY_POSTINGS, intersect, type Postings, subtract } from './postings.js';
+import { SHORT_RUN, touchRun } from './prefetch.js';
 import { RecentSamples } from './recent-samples.js';
 import {
   Arena,
@@ -435,6 +436,9 @@ export class MemoryStorage implements Storage {
     const tsFrom = new Int32Array(n);
     const vsFrom = new Int32Array(n);
     const offsets = new Uint32Array(n + 1);
+    // The newest-sample table answers latest reads; other reads of short windows go to
+    // the rings, whose lines are fetched for all series at once first.
+    if (!latest) recent.prefetch(ids, start);
     let count = 0;
     for (let i = 0; i < ids.length && count < limit; i++) {
       const id = ids[i]!;
@@ -517,6 +521,13 @@ export class MemoryStorage implements Storage {
       offsets: offsets.subarray(0, count + 1),
       copy(fromRow, toRow, timestamps, values) {
         const base = offsets[fromRow]!;
+        // Short runs of chunk samples are fetched for all rows first (see prefetch.ts).
+        for (let i = fromRow; i < toRow; i++) {
+          const want = offsets[i + 1]! - offsets[i]!;
+          if (kind[i] !== FROM_ARRAY || want > SHORT_RUN) continue;
+          touchRun(from[i]!, tsFrom[i]!, want);
+          touchRun(from[i]!, vsFrom[i]!, want);
+        }
         for (let i = fromRow; i < toRow; i++) {
           const at = offsets[i]! - base;
           const want = offsets[i + 1]! - offsets[i]!;

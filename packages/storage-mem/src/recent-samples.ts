@@ -20,6 +20,8 @@
  */
 import type { FloatChunk } from '@promql-ts/engine';
 import { grown, grownSize } from './grown.js';
+import type { Postings } from './postings.js';
+import { SHORT_RUN, touchRun } from './prefetch.js';
 
 export class RecentSamples {
   /** Samples kept per series (0: none, the ring is off). */
@@ -105,6 +107,36 @@ export class RecentSamples {
       from = to - k;
     }
     for (let i = from; i < to; i++) this.push(id, ts[i]!, vs[i]!);
+  }
+
+  /**
+   * Brings into the CPU's caches, ahead of a read of series `ids` from `start` on, the
+   * newest samples (at most {@link SHORT_RUN}) of each ring that holds every sample at or
+   * after `start`, the rings the read will use (see prefetch.ts).
+   */
+  prefetch(ids: Postings, start: number): void {
+    const k = this.k;
+    if (k === 0) return;
+    const { data, filled, oldest, complete, next } = this;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const f = filled[id]!;
+      if (f === 0 || (oldest[id]! > start && complete[id] !== 1)) continue;
+      const m = Math.min(f, SHORT_RUN);
+      const base = id * 2 * k;
+      const end = next[id]!;
+      // Slots [end - m, end), modulo k: one run, or two when they wrap.
+      const from = end - m;
+      if (from >= 0) {
+        touchRun(data, base + from, m);
+        touchRun(data, base + k + from, m);
+      } else {
+        touchRun(data, base + k + from, -from);
+        touchRun(data, base + 2 * k + from, -from);
+        touchRun(data, base, end);
+        touchRun(data, base + k, end);
+      }
+    }
   }
 
   /**
