@@ -55,6 +55,19 @@ describe('touchRun', () => {
 });
 
 describe('RecentSamples.prefetch', () => {
+  /** A ring of k samples per series; series 1 gets samples at t = 1…pushes. */
+  function ring(k: number, pushes: number) {
+    const recent = new RecentSamples(k);
+    recent.ensure(2);
+    for (const id of [0, 1, 2]) recent.reset(id);
+    for (let t = 1; t <= pushes; t++) recent.push(1, t, -t);
+    const { array, reads } = recording(recent.data);
+    recent.data = array;
+    // Sample t (numbered from written - pushes) is in slot (t - 1) % k.
+    const slot = (t: number) => (t - 1) % k;
+    return { recent, reads, slot };
+  }
+
   test.prop([
     fc.integer({ min: 1, max: 100 }),
     fc.integer({ min: 0, max: 300 }),
@@ -62,22 +75,15 @@ describe('RecentSamples.prefetch', () => {
   ])(
     'reads the newest samples of the rings a read from start uses, wrapped or not',
     (k, pushes, start) => {
-      const recent = new RecentSamples(k);
-      recent.ensure(2);
-      for (const id of [0, 1, 2]) recent.reset(id);
-      // Series 1 gets samples at t = 1, 2, …; its neighbours stay empty.
-      for (let t = 1; t <= pushes; t++) recent.push(1, t, -t);
-      const { array, reads } = recording(recent.data);
-      recent.data = array;
-      recent.prefetch([0, 1, 2], start);
+      const { recent, reads, slot } = ring(k, pushes);
+      recent.prefetch([0, 1, 2], start, 0, 3);
       const kept = Math.min(pushes, k);
       const used = kept > 0 && (pushes - kept + 1 <= start || pushes <= k);
-      // The slots of series 1's newest min(kept, SHORT_RUN) samples, timestamps and values.
+      // Timestamps and values of series 1's newest min(kept, SHORT_RUN) samples.
       const want = new Set<number>();
       if (used) {
         for (let t = pushes - Math.min(kept, SHORT_RUN) + 1; t <= pushes; t++) {
-          const slot = (t - 1) % k;
-          want.add(2 * k + slot).add(2 * k + k + slot);
+          want.add(2 * k + slot(t)).add(2 * k + k + slot(t));
         }
       }
       for (const i of reads) expect(want.has(i)).toBe(true);

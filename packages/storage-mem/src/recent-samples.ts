@@ -110,15 +110,16 @@ export class RecentSamples {
   }
 
   /**
-   * Brings into the CPU's caches, ahead of a read of series `ids` from `start` on, the
-   * newest samples (at most {@link SHORT_RUN}) of each ring that holds every sample at or
-   * after `start`, the rings the read will use (see prefetch.ts).
+   * Brings into the CPU's caches, ahead of a read of series `ids[from, to)` from `start`
+   * on, the newest samples (at most {@link SHORT_RUN}, timestamps and values) of each
+   * ring that holds every sample at or after `start`: the rings the read will use (see
+   * prefetch.ts).
    */
-  prefetch(ids: Postings, start: number): void {
+  prefetch(ids: Postings, start: number, from: number, to: number): void {
     const k = this.k;
     if (k === 0) return;
     const { data, filled, oldest, complete, next } = this;
-    for (let i = 0; i < ids.length; i++) {
+    for (let i = from; i < to; i++) {
       const id = ids[i]!;
       const f = filled[id]!;
       if (f === 0 || (oldest[id]! > start && complete[id] !== 1)) continue;
@@ -126,13 +127,13 @@ export class RecentSamples {
       const base = id * 2 * k;
       const end = next[id]!;
       // Slots [end - m, end), modulo k: one run, or two when they wrap.
-      const from = end - m;
-      if (from >= 0) {
-        touchRun(data, base + from, m);
-        touchRun(data, base + k + from, m);
+      const first = end - m;
+      if (first >= 0) {
+        touchRun(data, base + first, m);
+        touchRun(data, base + k + first, m);
       } else {
-        touchRun(data, base + k + from, -from);
-        touchRun(data, base + 2 * k + from, -from);
+        touchRun(data, base + k + first, -first);
+        touchRun(data, base + 2 * k + first, -first);
         touchRun(data, base, end);
         touchRun(data, base + k, end);
       }
