@@ -5,6 +5,8 @@ import { evaluate, evaluateRange } from '../index.js';
 import type { SeriesColumns, Storage } from '../storage.js';
 
 const S = 1000;
+/** Bytes of state each read keeps (see statefulStorage). */
+const STATE = 64 << 10;
 
 /**
  * A storage whose every column read keeps 64 KiB of state on the JavaScript heap for its
@@ -24,7 +26,7 @@ function statefulStorage(): Storage {
   return Object.assign(Object.create(base) as Storage, {
     selectColumns(...args: Parameters<NonNullable<Storage['selectColumns']>>): SeriesColumns {
       const c = base.selectColumns!(...args) as SeriesColumns;
-      const state = new Array<number>(8192).fill(0.5);
+      const state = new Array<number>(STATE / 8).fill(0.5);
       return {
         labels: c.labels,
         offsets: c.offsets,
@@ -62,10 +64,9 @@ async function promotedDuring(run: () => Promise<void>): Promise<number> {
 describe('what a query keeps after it ends', () => {
   // 400 instant and 400 range queries read 800 × 64 KiB = 50 MiB of state. When each
   // range selector's value had a hidden class of its own (an object literal with a getter,
-  // see SourcedRange), these runs promoted 55–62 MiB; now 0.1–5 MiB (up to 12 once), what
+  // see SourcedRange), these runs promoted 40–62 MiB; now 0.1–5 MiB (up to 12 once), what
   // was in flight at a young collection, and what V8 itself keeps.
   const QUERIES = 400;
-  const STATE = 64 << 10;
   const storage = statefulStorage();
   const t = 20 * 60 * S;
 
