@@ -22,7 +22,10 @@
  * module variable so that the compiler cannot drop them.
  */
 
-/** Runs up to this many samples are prefetched; longer ones stream on their own. */
+/**
+ * Runs up to this many samples are short: prefetched, and copied element by element (see
+ * `copySamples`); longer ones stream on their own, and are copied as bytes.
+ */
 export const SHORT_RUN = 64;
 
 /** Doubles per 64-byte cache line. */
