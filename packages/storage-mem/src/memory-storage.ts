@@ -424,7 +424,7 @@ export class MemoryStorage implements Storage {
     const latest = hints.latestOnly === true;
     const { first, last, lastValue, tsAt, vsAt, len, arrays } = this.#newest;
     const recent = this.#recent;
-    const { k, data: ring, written, next, filled, complete, oldest } = recent;
+    const { k, data: ring, written, next, filled } = recent;
     const n = Math.min(ids.length, limit);
     const picked = new Uint32Array(n);
     // Per picked series, where its samples are: FROM_LAST (its newest sample, copied
@@ -461,10 +461,8 @@ export class MemoryStorage implements Storage {
         if (Number.isNaN(v)) lastV.set(lastValue.subarray(id, id + 1), count);
         found = 1;
       }
-      const f = found < 0 && k > 0 ? filled[id]! : 0;
-      // The ring holds every sample at or after start when it holds one at or before
-      // start, or the whole series.
-      if (f > 0 && (oldest[id]! <= start || complete[id] === 1)) {
+      if (found < 0 && recent.holdsFrom(id, start)) {
+        const f = filled[id]!;
         // Walk back from the newest sample: past those after end, then those in range
         // (for the newest sample only, no further than one).
         const base = id * 2 * k;

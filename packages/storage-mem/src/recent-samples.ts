@@ -110,20 +110,28 @@ export class RecentSamples {
   }
 
   /**
+   * Whether series `id`'s ring holds every sample at or after `start`, so that a read from
+   * `start` on can take them all from it: when it holds one at or before `start`, or the
+   * whole series.
+   */
+  holdsFrom(id: number, start: number): boolean {
+    if (this.k === 0 || this.filled[id] === 0) return false;
+    return this.oldest[id]! <= start || this.complete[id] === 1;
+  }
+
+  /**
    * Brings into the CPU's caches, ahead of a read of series `ids[from, to)` from `start`
    * on, the newest samples (at most {@link SHORT_RUN}, timestamps and values) of each
-   * ring that holds every sample at or after `start`: the rings the read will use (see
-   * prefetch.ts).
+   * ring that {@link holdsFrom} `start`: the rings the read will use (see prefetch.ts).
    */
   prefetch(ids: Postings, start: number, from: number, to: number): void {
     const k = this.k;
     if (k === 0) return;
-    const { data, filled, oldest, complete, next } = this;
+    const { data, filled, next } = this;
     for (let i = from; i < to; i++) {
       const id = ids[i]!;
-      const f = filled[id]!;
-      if (f === 0 || (oldest[id]! > start && complete[id] !== 1)) continue;
-      const m = Math.min(f, SHORT_RUN);
+      if (!this.holdsFrom(id, start)) continue;
+      const m = Math.min(filled[id]!, SHORT_RUN);
       const base = id * 2 * k;
       const end = next[id]!;
       // Slots [end - m, end), modulo k: one run, or two when they wrap.
