@@ -48,6 +48,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   type EvaluateOptions,
 } from './options.js';
+export { setOrdinalsCacheRows } from './ordinals-cache.js';
 export { setParseCacheSize } from './parse-cache.js';
 export { setPoolRetainLimit } from './pool.js';
 export type {

@@ -4,7 +4,6 @@
  * rows to groups (`generateGroupingKey` / `generateGroupingLabels` in promql/engine.go).
  */
 
-import { LabelSetIndex } from '../label-set-index.js';
 import {
   compareStrings,
   dropLabels,
@@ -13,6 +12,7 @@ import {
   keyWithoutLabels,
   METRIC_NAME,
 } from '../labels.js';
+import { projectionOrdinals } from '../ordinals-cache.js';
 import { f64, u8, u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import type { StepVectors, Value } from '../value.js';
@@ -152,10 +152,15 @@ export function groupLabels(
     }
     return { groupOf, firstRow };
   }
-  const index = new LabelSetIndex(without ? { kind: 'without', names } : { kind: 'on', names });
+  // Numbered once for the same rows of an earlier query (see ordinals-cache.ts).
+  const { ords } = projectionOrdinals(
+    without ? { kind: 'without', names } : { kind: 'on', names },
+    labels,
+    present,
+  );
   for (let r = 0; r < n; r++) {
-    if (present !== null && present[r] !== 1) continue;
-    const g = index.add(labels[r]!);
+    const g = ords[r]!;
+    if (g < 0) continue;
     if (g === firstRow.length) firstRow.push(r);
     groupOf[r] = g;
   }

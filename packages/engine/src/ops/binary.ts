@@ -30,6 +30,7 @@ import {
   matchLabels,
   replaceLabel,
 } from '../labels.js';
+import { projectionOrdinals } from '../ordinals-cache.js';
 import type { BinaryPlan } from '../plan/nodes.js';
 import { f64, i32, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
@@ -137,18 +138,18 @@ function signatureOrdinals(
   const names = matching.on
     ? [...matching.matchingLabels].sort()
     : [METRIC_NAME, ...matching.matchingLabels].sort();
-  const ordinals = new LabelSetIndex(
+  // Numbered as one list, lhs then rhs, once for the same rows of an earlier query (see
+  // ordinals-cache.ts).
+  const { ords, count } = projectionOrdinals(
     matching.on ? { kind: 'on', names } : { kind: 'without', names },
-    Math.max(lhs.length, rhs.length),
+    lhs.length === 0 ? rhs : rhs.length === 0 ? lhs : [...lhs, ...rhs],
+    null,
   );
-  const assign = (rows: readonly Labels[]): Int32Array => {
-    const out = i32(rows.length);
-    for (let r = 0; r < rows.length; r++) out[r] = ordinals.add(rows[r]!);
-    return out;
-  };
-  const l = assign(lhs);
-  const r = assign(rhs);
-  return { lhs: l, rhs: r, count: ordinals.size };
+  const l = i32(lhs.length);
+  l.set(ords.subarray(0, lhs.length));
+  const r = i32(rhs.length);
+  r.set(ords.subarray(lhs.length));
+  return { lhs: l, rhs: r, count };
 }
 
 /** Per signature and step: whether any row of `v` with that signature has a point. */

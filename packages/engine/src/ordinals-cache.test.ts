@@ -1,0 +1,136 @@
+import { fc, test } from '@fast-check/vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LabelSetIndex, type Projection } from './label-set-index.js';
+import { ordinalsCacheSize, projectionOrdinals, setOrdinalsCacheRows } from './ordinals-cache.js';
+import type { Label, Labels } from './storage.js';
+
+const NAMES = ['__name__', 'a', 'instance', 'job', 'le'];
+
+const arbLabels: fc.Arbitrary<Labels> = fc
+  .uniqueArray(fc.constantFrom(...NAMES), { maxLength: NAMES.length })
+  .chain((names) =>
+    fc
+      .tuple(...names.map(() => fc.constantFrom('1', '2', 'ab', 'x\u00e9')))
+      .map((values) => names.map((name, i) => ({ name, value: values[i]! })).sort(byName)),
+  );
+
+function byName(p: Label, q: Label): number {
+  return p.name < q.name ? -1 : p.name > q.name ? 1 : 0;
+}
+
+const arbProjection: fc.Arbitrary<Projection> = fc.oneof(
+  fc.constant<Projection>({ kind: 'all' }),
+  fc
+    .uniqueArray(fc.constantFrom(...NAMES), { maxLength: 3 })
+    .map((names): Projection => ({ kind: 'on', names: [...names].sort() })),
+  fc
+    .uniqueArray(fc.constantFrom(...NAMES), { maxLength: 3 })
+    .map((names): Projection => ({ kind: 'without', names: [...names].sort() })),
+);
+
+/** What numbering `sets` afresh gives (rows whose `present` is not 1 get -1). */
+function fresh(p: Projection, sets: readonly Labels[], present: Uint8Array | null) {
+  const index = new LabelSetIndex(p);
+  const ords = sets.map((ls, r) => (present !== null && present[r] !== 1 ? -1 : index.add(ls)));
+  return { ords, count: index.size };
+}
+
+/** A copy of `ls` with equal labels in new arrays and objects: equal, but not the same. */
+function copyOf(ls: Labels): Labels {
+  return ls.map((l) => ({ name: l.name, value: l.value }));
+}
+
+/** `sets` whose label reads are counted (each set a Proxy that counts its element reads). */
+function counted(sets: readonly Labels[]): { sets: Labels[]; reads: () => number } {
+  let reads = 0;
+  const wrapped = sets.map(
+    (ls) =>
+      new Proxy(ls as Label[], {
+        get(target, key, receiver) {
+          reads++;
+          return Reflect.get(target, key, receiver);
+        },
+      }),
+  );
+  return { sets: wrapped, reads: () => reads };
+}
+
+afterEach(() => setOrdinalsCacheRows(1 << 20));
+
+describe('projectionOrdinals', () => {
+  test.prop([
+    fc.array(arbLabels, { minLength: 1, maxLength: 60 }),
+    arbProjection,
+    fc.option(fc.uint8Array({ min: 0, max: 1, minLength: 60, maxLength: 60 }), { nil: null }),
+    fc.nat(),
+    fc.nat(),
+  ])(
+    'numbers as a fresh index does, first for a list, again for the same list, and for a changed one',
+    (sets, p, mask, at, pick) => {
+      const present = mask === null ? null : mask.subarray(0, sets.length);
+      const check = (list: readonly Labels[], pr: Uint8Array | null) => {
+        const got = projectionOrdinals(p, list, pr);
+        const want = fresh(p, list, pr);
+        expect([...got.ords]).toEqual(want.ords);
+        expect(got.count).toBe(want.count);
+      };
+      check(sets, present);
+      // The same arrays: from the cache.
+      check([...sets], present);
+      // One row replaced by an equal copy, by another set, or left out.
+      const r = at % sets.length;
+      const changed = [...sets];
+      changed[r] = copyOf(sets[r]!);
+      check(changed, present);
+      changed[r] = sets[pick % sets.length]!;
+      check(changed, present);
+      if (present !== null) {
+        const other = present.slice();
+        other[r] = other[r] === 1 ? 0 : 1;
+        check(sets, other);
+      }
+    },
+  );
+
+  it('reads no label of a list it has numbered before', () => {
+    const sets = Array.from({ length: 50 }, (_, i) => [
+      { name: 'instance', value: `i${i % 7}` },
+      { name: 'job', value: `j${i % 3}` },
+    ]);
+    const { sets: watched, reads } = counted(sets);
+    const p: Projection = { kind: 'on', names: ['job'] };
+    const first = projectionOrdinals(p, watched, null);
+    expect(reads()).toBeGreaterThan(0);
+    const before = reads();
+    const again = projectionOrdinals(p, [...watched], null);
+    expect(reads()).toBe(before);
+    expect([...again.ords]).toEqual([...first.ords]);
+    expect(again.count).toBe(3);
+  });
+
+  it('keeps at most its capacity of rows, least recently used lists going first', () => {
+    setOrdinalsCacheRows(100);
+    const list = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => [{ name: 'a', value: `${tag}${i}` }]);
+    const p: Projection = { kind: 'all' };
+    const a = list(20, 'a');
+    const b = list(25, 'b');
+    const c = list(25, 'c');
+    const d = list(25, 'd');
+    for (const l of [a, b, c, d]) projectionOrdinals(p, l, null);
+    expect(ordinalsCacheSize()).toEqual({ lists: 4, rows: 95 });
+    // a is used again: b is now the least recently used, and goes for e.
+    projectionOrdinals(p, a, null);
+    projectionOrdinals(p, list(10, 'e'), null);
+    expect(ordinalsCacheSize()).toEqual({ lists: 4, rows: 80 });
+    const { sets: watched, reads } = counted(b);
+    projectionOrdinals(p, watched, null);
+    expect(reads()).toBeGreaterThan(0);
+    // A list longer than a quarter of the capacity is not kept.
+    const before = ordinalsCacheSize();
+    projectionOrdinals(p, list(26, 'f'), null);
+    expect(ordinalsCacheSize()).toEqual(before);
+    setOrdinalsCacheRows(0);
+    expect(ordinalsCacheSize()).toEqual({ lists: 0, rows: 0 });
+  });
+});
