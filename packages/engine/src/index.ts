@@ -38,6 +38,7 @@ export {
   toPrometheusData,
   toPrometheusJSON,
 } from './json.js';
+export { setLabelListCacheRows } from './label-list-cache.js';
 export { compareLabels, compareStrings, labelsFrom, labelsToString } from './labels.js';
 export { compileMatcher, MatcherError } from './matchers.js';
 export {
@@ -48,7 +49,6 @@ export {
   DEFAULT_TIMEOUT_MS,
   type EvaluateOptions,
 } from './options.js';
-export { setOrdinalsCacheRows } from './ordinals-cache.js';
 export { setParseCacheSize } from './parse-cache.js';
 export { setPoolRetainLimit } from './pool.js';
 export type {

@@ -4,6 +4,7 @@
  * rows to groups (`generateGroupingKey` / `generateGroupingLabels` in promql/engine.go).
  */
 
+import { projectionOrdinals } from '../label-list-cache.js';
 import {
   compareStrings,
   dropLabels,
@@ -12,7 +13,6 @@ import {
   keyWithoutLabels,
   METRIC_NAME,
 } from '../labels.js';
-import { projectionOrdinals } from '../ordinals-cache.js';
 import { f64, u8, u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import type { StepVectors, Value } from '../value.js';
@@ -152,7 +152,7 @@ export function groupLabels(
     }
     return { groupOf, firstRow };
   }
-  // Numbered once for the same rows of an earlier query (see ordinals-cache.ts).
+  // Numbered once for the same rows of an earlier query (see label-list-cache.ts).
   const { ords } = projectionOrdinals(
     without ? { kind: 'without', names } : { kind: 'on', names },
     labels,

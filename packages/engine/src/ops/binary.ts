@@ -18,6 +18,7 @@ import { type BinaryOp, isSetOp, quoteGo, type VectorMatching } from '@promql-ts
 import { messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
+import { projectionOrdinals } from '../label-list-cache.js';
 import { LabelSetIndex } from '../label-set-index.js';
 import {
   dropLabels,
@@ -30,7 +31,6 @@ import {
   matchLabels,
   replaceLabel,
 } from '../labels.js';
-import { projectionOrdinals } from '../ordinals-cache.js';
 import type { BinaryPlan } from '../plan/nodes.js';
 import { f64, i32, u8 } from '../pool.js';
 import type { Labels } from '../storage.js';
@@ -139,7 +139,7 @@ function signatureOrdinals(
     ? [...matching.matchingLabels].sort()
     : [METRIC_NAME, ...matching.matchingLabels].sort();
   // Numbered as one list, lhs then rhs, once for the same rows of an earlier query (see
-  // ordinals-cache.ts).
+  // label-list-cache.ts).
   const { ords, count } = projectionOrdinals(
     matching.on ? { kind: 'on', names } : { kind: 'without', names },
     lhs.length === 0 ? rhs : rhs.length === 0 ? lhs : [...lhs, ...rhs],

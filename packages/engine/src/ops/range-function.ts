@@ -7,6 +7,7 @@ import { formatFloatF, type VectorSelector } from '@promql-ts/parser';
 import { messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
+import { namesDropped } from '../label-list-cache.js';
 import { dropMetricName, getLabel, METADATA_LABELS, METRIC_NAME } from '../labels.js';
 import type { CallPlan } from '../plan/nodes.js';
 import { f64, u8 } from '../pool.js';
@@ -227,13 +228,25 @@ export function finishLabels(
 ): { labels: Labels[]; dropName: Uint8Array } {
   const dropsName = !KEEPS_NAME.has(func);
   const n = keep === null ? inputLabels.length : keep.length;
-  const labels: Labels[] = new Array(n);
   const dropName = u8(n);
+  if (dropsName) dropName.fill(1);
   const dropNow = dropsName && !ctx.delayedNameRemoval;
+  if (dropNow && keep === null) {
+    // Every row: the same rows as in an earlier query get the sets derived then (see
+    // label-list-cache.ts).
+    const dropped = namesDropped(inputLabels, (sets) => {
+      if (!metadataMayVary(inputLabels, null)) return knownDistinct(inputLabels);
+      checkUniqueLabelsets(sets);
+      return true;
+    });
+    const labels = dropped.labels.slice();
+    if (dropped.distinct || knownDistinct(inputLabels)) markDistinct(labels);
+    return { labels, dropName };
+  }
+  const labels: Labels[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const ls = inputLabels[keep === null ? i : keep[i]!]!;
     labels[i] = dropNow ? dropMetricName(ls) : ls;
-    dropName[i] = dropsName ? 1 : 0;
   }
   if (dropNow && metadataMayVary(inputLabels, keep)) {
     checkUniqueLabelsets(labels);

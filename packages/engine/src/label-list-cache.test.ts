@@ -1,7 +1,13 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  labelListCacheSize,
+  namesDropped,
+  projectionOrdinals,
+  setLabelListCacheRows,
+} from './label-list-cache.js';
 import { LabelSetIndex, type Projection } from './label-set-index.js';
-import { ordinalsCacheSize, projectionOrdinals, setOrdinalsCacheRows } from './ordinals-cache.js';
+import { dropMetricName } from './labels.js';
 import type { Label, Labels } from './storage.js';
 
 const NAMES = ['__name__', 'a', 'instance', 'job', 'le'];
@@ -55,7 +61,7 @@ function counted(sets: readonly Labels[]): { sets: Labels[]; reads: () => number
   return { sets: wrapped, reads: () => reads };
 }
 
-afterEach(() => setOrdinalsCacheRows(1 << 20));
+afterEach(() => setLabelListCacheRows(1 << 20));
 
 describe('projectionOrdinals', () => {
   test.prop([
@@ -109,7 +115,7 @@ describe('projectionOrdinals', () => {
   });
 
   it('keeps at most its capacity of rows, least recently used lists going first', () => {
-    setOrdinalsCacheRows(100);
+    setLabelListCacheRows(100);
     const list = (n: number, tag: string) =>
       Array.from({ length: n }, (_, i) => [{ name: 'a', value: `${tag}${i}` }]);
     const p: Projection = { kind: 'all' };
@@ -118,19 +124,69 @@ describe('projectionOrdinals', () => {
     const c = list(25, 'c');
     const d = list(25, 'd');
     for (const l of [a, b, c, d]) projectionOrdinals(p, l, null);
-    expect(ordinalsCacheSize()).toEqual({ lists: 4, rows: 95 });
+    expect(labelListCacheSize()).toEqual({ lists: 4, rows: 95 });
     // a is used again: b is now the least recently used, and goes for e.
     projectionOrdinals(p, a, null);
     projectionOrdinals(p, list(10, 'e'), null);
-    expect(ordinalsCacheSize()).toEqual({ lists: 4, rows: 80 });
+    expect(labelListCacheSize()).toEqual({ lists: 4, rows: 80 });
     const { sets: watched, reads } = counted(b);
     projectionOrdinals(p, watched, null);
     expect(reads()).toBeGreaterThan(0);
     // A list longer than a quarter of the capacity is not kept.
-    const before = ordinalsCacheSize();
+    const before = labelListCacheSize();
     projectionOrdinals(p, list(26, 'f'), null);
-    expect(ordinalsCacheSize()).toEqual(before);
-    setOrdinalsCacheRows(0);
-    expect(ordinalsCacheSize()).toEqual({ lists: 0, rows: 0 });
+    expect(labelListCacheSize()).toEqual(before);
+    setLabelListCacheRows(0);
+    expect(labelListCacheSize()).toEqual({ lists: 0, rows: 0 });
+  });
+});
+
+describe('namesDropped', () => {
+  it('drops the metric names once for a list, and gives the same sets for it again', () => {
+    const sets = Array.from({ length: 20 }, (_, i) => [
+      { name: '__name__', value: 'x' },
+      { name: 'instance', value: `i${i}` },
+    ]);
+    const { sets: watched, reads } = counted(sets);
+    let checks = 0;
+    const check = (dropped: Labels[]) => {
+      checks++;
+      expect(dropped).toEqual(sets.map((ls) => dropMetricName(ls)));
+      return true;
+    };
+    const first = namesDropped(watched, check);
+    expect(first.labels).toEqual(sets.map((ls) => [ls[1]]));
+    expect(first.distinct).toBe(true);
+    const before = reads();
+    const again = namesDropped([...watched], check);
+    expect(reads()).toBe(before);
+    expect(checks).toBe(1);
+    expect(again.labels).toBe(first.labels);
+    // A different list: derived afresh.
+    const other = [...watched];
+    other[3] = copyOf(sets[3]!);
+    expect(namesDropped(other, check).labels).toEqual(first.labels);
+    expect(checks).toBe(2);
+  });
+
+  it('keeps nothing when the check throws', () => {
+    const sets = [
+      [
+        { name: '__name__', value: 'a' },
+        { name: 'job', value: 'j' },
+      ],
+      [
+        { name: '__name__', value: 'b' },
+        { name: 'job', value: 'j' },
+      ],
+    ];
+    let checks = 0;
+    const check = () => {
+      checks++;
+      throw new Error('same labelset');
+    };
+    expect(() => namesDropped(sets, check)).toThrow('same labelset');
+    expect(() => namesDropped(sets, check)).toThrow('same labelset');
+    expect(checks).toBe(2);
   });
 });

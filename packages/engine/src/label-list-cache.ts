@@ -1,0 +1,184 @@
+/**
+ * What the engine derives from a list of label sets, kept across queries for the very
+ * same list: the ordinals of an aggregation's groups and of a join's matching
+ * signatures ({@link projectionOrdinals}), and a range function's label sets without
+ * the metric name ({@link namesDropped}).
+ *
+ * Deriving them reads every series' labels: the list of labels, the label objects, the
+ * values' characters. With the caches cold, as between two queries of a dashboard, that
+ * is several trips to memory per series. On the comparison's data it was a third of
+ * `histogram_quantile(0.9, sum by (le) (rate(...)))` over 4,992 bucket series, and half
+ * of `quantile by (sensor) (...)`.
+ *
+ * A dashboard runs the same queries again and again over mostly the same series, and a
+ * storage hands out the same label-set arrays for the same series every time (label sets
+ * are never modified, see CONVENTIONS.md). So what was derived from a list is kept, and a
+ * later list that holds the very same arrays in the same order (checked one pointer at a
+ * time, which reads only the two lists) gets it without reading a label. Any other list
+ * is derived afresh, and replaces only the least recently used entries.
+ *
+ * The cache holds at most {@link setLabelListCacheRows} rows over all its lists (default
+ * 2^20, about 13 bytes each at most: the list's pointer, the value's and a flag),
+ * dropping the least recently used lists first; a list longer than a quarter of that is
+ * not kept.
+ */
+
+import { LabelSetIndex, type Projection } from './label-set-index.js';
+import { dropMetricName } from './labels.js';
+import type { Labels } from './storage.js';
+
+/** Rows the cache holds at most, over all its lists. */
+let capacityRows = 1 << 20;
+let cachedRows = 0;
+
+interface Entry {
+  readonly sets: readonly Labels[];
+  /** Per row, flags the value depends on too (which rows take part), or null. */
+  readonly flags: Uint8Array | null;
+  readonly value: unknown;
+}
+
+/** Every kind of value in one map, so that one least-recently-used order spans them. */
+const entries = new Map<string, Entry>();
+
+/** A number per label-set array, for the cache's keys (held weakly). */
+const setIds = new WeakMap<Labels, number>();
+let nextSetId = 1;
+
+function setId(ls: Labels): number {
+  let id = setIds.get(ls);
+  if (id === undefined) {
+    id = nextSetId++;
+    setIds.set(ls, id);
+  }
+  return id;
+}
+
+function keyOf(kind: string, sets: readonly Labels[], flags: Uint8Array | null): string {
+  const n = sets.length;
+  return `${kind}|${n}|${setId(sets[0]!)}|${setId(sets[n - 1]!)}|${flags === null ? 0 : 1}`;
+}
+
+function sameRows(e: Entry, sets: readonly Labels[], flags: Uint8Array | null): boolean {
+  const n = sets.length;
+  if (e.sets.length !== n || (e.flags === null) !== (flags === null)) return false;
+  for (let r = 0; r < n; r++) if (e.sets[r] !== sets[r]) return false;
+  if (flags !== null) {
+    for (let r = 0; r < n; r++) if ((flags[r] === 1) !== (e.flags![r] === 1)) return false;
+  }
+  return true;
+}
+
+/** The value kept for `key` if its entry holds the same rows (now the most recently used). */
+function lookup(key: string, sets: readonly Labels[], flags: Uint8Array | null): unknown {
+  const hit = entries.get(key);
+  if (hit === undefined || !sameRows(hit, sets, flags)) return undefined;
+  entries.delete(key);
+  entries.set(key, hit);
+  return hit.value;
+}
+
+/** Keeps `value` for `key` and these rows, in place of any entry of the same key. */
+function store(
+  key: string,
+  sets: readonly Labels[],
+  flags: Uint8Array | null,
+  value: unknown,
+): void {
+  const old = entries.get(key);
+  if (old !== undefined) {
+    entries.delete(key);
+    cachedRows -= old.sets.length;
+  }
+  if (sets.length > capacityRows / 4) return;
+  entries.set(key, { sets: sets.slice(), flags: flags === null ? null : flags.slice(), value });
+  cachedRows += sets.length;
+  evict();
+}
+
+/** Drops the least recently used lists until the cache is within its capacity. */
+function evict(): void {
+  for (const [k, e] of entries) {
+    if (cachedRows <= capacityRows) break;
+    entries.delete(k);
+    cachedRows -= e.sets.length;
+  }
+}
+
+/** The ordinals of a list's rows: -1 for rows left out, the number of distinct projections. */
+export interface Ordinals {
+  /** Per row, the ordinal of its projection (0, 1, 2… in order of first appearance), or -1. */
+  readonly ords: Int32Array;
+  /** The number of distinct projections. */
+  readonly count: number;
+}
+
+/**
+ * The ordinals of the projections `p` of `sets`, rows whose `present` is not 1 left out
+ * (when given): what numbering the rows in order with a {@link LabelSetIndex} gives. The
+ * returned arrays are shared with the cache: read them, never write them.
+ */
+export function projectionOrdinals(
+  p: Projection,
+  sets: readonly Labels[],
+  present: Uint8Array | null,
+): Ordinals {
+  const n = sets.length;
+  if (n === 0) return { ords: new Int32Array(0), count: 0 };
+  const kind = p.kind === 'all' ? 'all' : `${p.kind}${JSON.stringify(p.names)}`;
+  const key = keyOf(kind, sets, present);
+  const hit = lookup(key, sets, present) as Ordinals | undefined;
+  if (hit !== undefined) return hit;
+  const index = new LabelSetIndex(p, n);
+  const ords = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    ords[r] = present !== null && present[r] !== 1 ? -1 : index.add(sets[r]!);
+  }
+  const out: Ordinals = { ords, count: index.size };
+  store(key, sets, present, out);
+  return out;
+}
+
+/** Label sets without their metric names, and whether they are known to be distinct. */
+export interface NamesDropped {
+  /** `dropMetricName` of each set. Shared with the cache: read it, never write it. */
+  readonly labels: readonly Labels[];
+  /** Whether no two of `labels` are equal (checked, or known from the input). */
+  readonly distinct: boolean;
+}
+
+/**
+ * `sets` without their metric names (and the other metadata labels, see
+ * `dropMetricName`), as the rows of a range function's result. `check` makes the
+ * derived sets and says whether they are distinct; it runs only for a list not seen
+ * before (and may throw, in which case nothing is kept).
+ */
+export function namesDropped(
+  sets: readonly Labels[],
+  check: (dropped: Labels[]) => boolean,
+): NamesDropped {
+  const n = sets.length;
+  if (n === 0) return { labels: [], distinct: true };
+  const key = keyOf('names', sets, null);
+  const hit = lookup(key, sets, null) as NamesDropped | undefined;
+  if (hit !== undefined) return hit;
+  const labels = sets.map(dropMetricName);
+  const out: NamesDropped = { labels, distinct: check(labels) };
+  store(key, sets, null, out);
+  return out;
+}
+
+/**
+ * Sets how many rows (label sets) the engine keeps derived values of, over all the lists
+ * it keeps (default 2^20, 13 MiB at most; 0 turns the cache off and empties it). See
+ * `label-list-cache.ts`.
+ */
+export function setLabelListCacheRows(rows: number): void {
+  capacityRows = Math.max(0, Math.floor(rows));
+  evict();
+}
+
+/** The number of lists and of rows the cache holds (for tests). */
+export function labelListCacheSize(): { lists: number; rows: number } {
+  return { lists: entries.size, rows: cachedRows };
+}
