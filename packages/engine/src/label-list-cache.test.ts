@@ -2,12 +2,13 @@ import { fc, test } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   labelListCacheSize,
+  labelOrder,
   namesDropped,
   projectionOrdinals,
   setLabelListCacheRows,
 } from './label-list-cache.js';
 import { LabelSetIndex, type Projection } from './label-set-index.js';
-import { dropMetricName } from './labels.js';
+import { compareLabels, dropMetricName } from './labels.js';
 import type { Label, Labels } from './storage.js';
 
 const NAMES = ['__name__', 'a', 'instance', 'job', 'le'];
@@ -188,5 +189,25 @@ describe('namesDropped', () => {
     expect(() => namesDropped(sets, check)).toThrow('same labelset');
     expect(() => namesDropped(sets, check)).toThrow('same labelset');
     expect(checks).toBe(2);
+  });
+});
+
+describe('labelOrder', () => {
+  test.prop([fc.array(arbLabels, { maxLength: 60 })])(
+    'sorts the rows by labels, equal sets in row order, the same for the same list again',
+    (sets) => {
+      const want = sets.map((_, i) => i).sort((a, b) => compareLabels(sets[a]!, sets[b]!) || a - b);
+      expect([...labelOrder(sets)]).toEqual(want);
+      expect([...labelOrder([...sets])]).toEqual(want);
+    },
+  );
+
+  it('reads no label of a list it has ordered before', () => {
+    const sets = Array.from({ length: 30 }, (_, i) => [{ name: 'a', value: `${(i * 7) % 30}` }]);
+    const { sets: watched, reads } = counted(sets);
+    const first = labelOrder(watched);
+    const before = reads();
+    expect(labelOrder([...watched])).toBe(first);
+    expect(reads()).toBe(before);
   });
 });

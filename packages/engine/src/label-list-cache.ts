@@ -1,8 +1,9 @@
 /**
  * What the engine derives from a list of label sets, kept across queries for the very
  * same list: the ordinals of an aggregation's groups and of a join's matching
- * signatures ({@link projectionOrdinals}), and a range function's label sets without
- * the metric name ({@link namesDropped}).
+ * signatures ({@link projectionOrdinals}), a range function's label sets without the
+ * metric name ({@link namesDropped}), and the order of a range query's result series
+ * ({@link labelOrder}).
  *
  * Deriving them reads every series' labels: the list of labels, the label objects, the
  * values' characters. With the caches cold, as between two queries of a dashboard, that
@@ -24,7 +25,7 @@
  */
 
 import { LabelSetIndex, type Projection } from './label-set-index.js';
-import { dropMetricName } from './labels.js';
+import { compareLabels, dropMetricName } from './labels.js';
 import type { Labels } from './storage.js';
 
 /** Rows the cache holds at most, over all its lists. */
@@ -164,6 +165,23 @@ export function namesDropped(
   if (hit !== undefined) return hit;
   const labels = sets.map(dropMetricName);
   const out: NamesDropped = { labels, distinct: check(labels) };
+  store(key, sets, null, out);
+  return out;
+}
+
+/**
+ * The rows of `sets` in label order (Prometheus sorts a range query's result series so),
+ * equal sets in row order. Shared with the cache: read it, never write it.
+ */
+export function labelOrder(sets: readonly Labels[]): Int32Array {
+  const n = sets.length;
+  if (n === 0) return new Int32Array(0);
+  const key = keyOf('order', sets, null);
+  const hit = lookup(key, sets, null) as Int32Array | undefined;
+  if (hit !== undefined) return hit;
+  const order = sets.map((_, i) => i);
+  order.sort((a, b) => compareLabels(sets[a]!, sets[b]!));
+  const out = Int32Array.from(order);
   store(key, sets, null, out);
   return out;
 }

@@ -4,8 +4,9 @@
  */
 import { isStaleNaN } from '@promql-ts/kernels';
 import { ExecutionError } from '../errors.js';
+import { labelOrder } from '../label-list-cache.js';
 import { ALL_LABELS, LabelSetIndex } from '../label-set-index.js';
-import { compareLabels, dropMetricName } from '../labels.js';
+import { dropMetricName } from '../labels.js';
 import { SAME_LABELSET } from '../ops/checks.js';
 import type { InstantSample, QueryValue, RangeSeries } from '../result.js';
 import {
@@ -112,8 +113,8 @@ const BLOCK_DOUBLES = 1 << 13;
 function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const { nSteps, mask, values } = v;
   const nRows = v.labels.length;
-  const order = v.labels.map((_, i) => i);
-  order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
+  // The same series as in an earlier query: their order from then (label-list-cache.ts).
+  const order = labelOrder(v.labels);
   const times = stepTimes(grid);
   // Each row's first and last step with a value (-1 if none), and its number of values.
   const first = new Int32Array(nRows).fill(-1);
