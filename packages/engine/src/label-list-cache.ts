@@ -2,8 +2,9 @@
  * What the engine derives from a list of label sets, kept across queries for the very
  * same list: the ordinals of an aggregation's groups and of a join's matching
  * signatures ({@link projectionOrdinals}), a range function's label sets without the
- * metric name ({@link namesDropped}), and the order of a range query's result series
- * ({@link labelOrder}).
+ * metric name ({@link namesDropped}), the order of a range query's result series
+ * ({@link labelOrder}), and what a function derives from its input's labels alone
+ * ({@link derivedFromList}, e.g. `label_replace`'s new label sets).
  *
  * Deriving them reads every series' labels: the list of labels, the label objects, the
  * values' characters. With the caches cold, as between two queries of a dashboard, that
@@ -57,7 +58,9 @@ function setId(ls: Labels): number {
 
 function keyOf(kind: string, sets: readonly Labels[], flags: Uint8Array | null): string {
   const n = sets.length;
-  return `${kind}|${n}|${setId(sets[0]!)}|${setId(sets[n - 1]!)}|${flags === null ? 0 : 1}`;
+  // The kind last: the numbers before it have a fixed form, so keys of two kinds never
+  // coincide whatever characters a kind holds.
+  return `${n}|${setId(sets[0]!)}|${setId(sets[n - 1]!)}|${flags === null ? 0 : 1}|${kind}`;
 }
 
 function sameRows(e: Entry, sets: readonly Labels[], flags: Uint8Array | null): boolean {
@@ -184,6 +187,22 @@ export function labelOrder(sets: readonly Labels[]): Int32Array {
   const out = Int32Array.from(order);
   store(key, sets, null, out);
   return out;
+}
+
+/**
+ * What `compute` derives from the label sets `sets` alone, for a derivation named
+ * `kind` (which must name everything else the value depends on): kept for the same list
+ * in a later call. `compute` runs only for a list not seen before (and may throw, in
+ * which case nothing is kept). The value is shared with the cache: never modify it.
+ */
+export function derivedFromList<V>(kind: string, sets: readonly Labels[], compute: () => V): V {
+  if (sets.length === 0) return compute();
+  const key = keyOf(`derived${kind}`, sets, null);
+  const hit = lookup(key, sets, null) as { v: V } | undefined;
+  if (hit !== undefined) return hit.v;
+  const v = compute();
+  store(key, sets, null, { v });
+  return v;
 }
 
 /**

@@ -40,6 +40,30 @@ describe('Regexp.Expand', () => {
 });
 
 describe('label_replace', () => {
+  it("rewrites the same series again alike, and by each call's own arguments", () => {
+    // The same label-set arrays in each call: the second of each pair comes from the
+    // cache of derived label sets, which must tell the source labels apart.
+    const q = 'label_replace(x, "out", "$1", "src", "(.*)")';
+    const bySrc = [testmetric, 'out', '$1', 'src', '(.*)'];
+    const byDst = [testmetric, 'out', '$1', 'dst', '(.*)'];
+    const want = (label: string) => [
+      [
+        `{__name__="testmetric", dst="original-destination-value", out="${label}10", src="source-value-10"}`,
+        [0],
+      ],
+      [
+        `{__name__="testmetric", dst="original-destination-value", out="${label}20", src="source-value-20"}`,
+        [1],
+      ],
+    ];
+    for (let i = 0; i < 2; i++) expect(rows(call(q, bySrc, one))).toEqual(want('source-value-'));
+    const fromDst = rows(call(q, byDst, one)).map((r) => r[0]);
+    expect(fromDst).toEqual([
+      '{__name__="testmetric", dst="original-destination-value", out="original-destination-value", src="source-value-10"}',
+      '{__name__="testmetric", dst="original-destination-value", out="original-destination-value", src="source-value-20"}',
+    ]);
+  });
+
   it('replaces on a full match only', () => {
     const q = 'label_replace(x, "dst", "destination-value-$1", "src", "source-value-(.*)")';
     const args = [testmetric, 'dst', 'destination-value-$1', 'src', 'source-value-(.*)'];

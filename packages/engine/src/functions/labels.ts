@@ -9,6 +9,7 @@ import { isLegacyLabelName, isValidUtf8 } from '@promql-ts/parser';
 import { RE2JS } from 're2js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
+import { derivedFromList } from '../label-list-cache.js';
 import { getLabel, METRIC_NAME, replaceLabel } from '../labels.js';
 import { Lru } from '../lru.js';
 import { u8 } from '../pool.js';
@@ -164,27 +165,40 @@ const labelReplace: FunctionImpl = (ctx, plan, args) => {
   }
   const renames = dst === METRIC_NAME;
   const inLabels = v.labels;
+  // The new label sets, null for a row the regex does not match (it stays as it is).
+  const rewrite = (): Rewrite => {
+    const out: (Labels | null)[] = new Array(inLabels.length);
+    let hadDst = false;
+    for (let r = 0; r < inLabels.length; r++) {
+      const ls = inLabels[r]!;
+      if (!hadDst && getLabel(ls, dst) !== '') hadDst = true;
+      const value = getLabel(ls, src);
+      let res = results.get(value);
+      if (res === undefined) {
+        const m = re.matcher(value);
+        res = m.find()
+          ? { name: dst, value: expandTemplate(replacement, (i) => m.group(i), groupCount, named) }
+          : null;
+        if (results.size >= REWRITES_PER_TABLE) results.clear();
+        results.set(value, res);
+      }
+      out[r] = res === null ? null : replaceLabel(ls, res);
+    }
+    return { sets: out, hadDst };
+  };
+  // The rewrite depends on the labels alone: for the same series as in an earlier query,
+  // the sets made then (label-list-cache.ts).
+  const { sets, hadDst } = derivedFromList(
+    `label_replace${JSON.stringify([regexSource, replacement, dst, src])}`,
+    inLabels,
+    rewrite,
+  );
   let labels: Labels[] | null = null; // copied at the first changed row
   let dropName: Uint8Array | null = null; // copied at the first changed flag
-  // Distinct rows stay distinct when no row had the destination label before: each keeps
-  // all its labels and gains at most that one.
-  let distinct = knownDistinct(inLabels);
   for (let r = 0; r < inLabels.length; r++) {
-    const ls = inLabels[r]!;
-    if (distinct && getLabel(ls, dst) !== '') distinct = false;
-    const value = getLabel(ls, src);
-    let res = results.get(value);
-    if (res === undefined) {
-      const m = re.matcher(value);
-      res = m.find()
-        ? { name: dst, value: expandTemplate(replacement, (i) => m.group(i), groupCount, named) }
-        : null;
-      if (results.size >= REWRITES_PER_TABLE) results.clear();
-      results.set(value, res);
-    }
-    if (res === null) continue;
-    const out = replaceLabel(ls, res);
-    if (out !== ls) {
+    const out = sets[r];
+    if (out === null || out === undefined) continue;
+    if (out !== inLabels[r]) {
       labels ??= inLabels.slice();
       labels[r] = out;
     }
@@ -193,8 +207,17 @@ const labelReplace: FunctionImpl = (ctx, plan, args) => {
       dropName[r] = 0;
     }
   }
+  // Distinct rows stay distinct when no row had the destination label before: each keeps
+  // all its labels and gains at most that one.
+  const distinct = knownDistinct(inLabels) && !hadDst;
   return rewritten(v, labels ?? inLabels, dropName ?? v.dropName, distinct);
 };
+
+/** label_replace's new label set per row (null: unchanged), and whether any row had `dst`. */
+interface Rewrite {
+  readonly sets: readonly (Labels | null)[];
+  readonly hadDst: boolean;
+}
 
 /** `label_join(v, dst, separator, src...)`. */
 const labelJoin: FunctionImpl = (ctx, plan, args) => {
