@@ -7,7 +7,7 @@ import { formatFloatF, type VectorSelector } from '@promql-ts/parser';
 import { messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
-import { namesDropped } from '../label-list-cache.js';
+import { derivedFromList, namesDropped } from '../label-list-cache.js';
 import { dropMetricName, getLabel, METADATA_LABELS, METRIC_NAME } from '../labels.js';
 import type { CallPlan } from '../plan/nodes.js';
 import { f64, u8 } from '../pool.js';
@@ -278,6 +278,14 @@ const LAST_METADATA_LABEL = [...METADATA_LABELS].sort().at(-1)!;
  * between them, that is when the names differ or a set has a type or unit label.
  */
 function metadataMayVary(all: readonly Labels[], rows: readonly number[] | null): boolean {
+  // Over all rows, kept for the same list (label-list-cache.ts): when the labels do not
+  // vary over all rows, they do not over some of them.
+  const overAll = derivedFromList('metadataMayVary', all, () => metadataVaries(all, null));
+  return overAll && rows !== null ? metadataVaries(all, rows) : overAll;
+}
+
+/** {@link metadataMayVary}, from the labels. */
+function metadataVaries(all: readonly Labels[], rows: readonly number[] | null): boolean {
   const n = rows === null ? all.length : rows.length;
   let firstName: string | null = null;
   for (let k = 0; k < n; k++) {
