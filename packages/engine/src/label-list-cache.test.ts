@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  derivedFromList,
   labelListCacheSize,
   labelOrder,
   namesDropped,
@@ -209,5 +210,20 @@ describe('labelOrder', () => {
     const before = reads();
     expect(labelOrder([...watched])).toBe(first);
     expect(reads()).toBe(before);
+  });
+});
+
+describe('derivedFromList', () => {
+  it('derives again for the same list with other extras, or under another kind', () => {
+    const sets = [[{ name: 'a', value: '1' }], [{ name: 'a', value: '2' }]];
+    let computed = 0;
+    const derive = (kind: string, extras: Int32Array[]) =>
+      derivedFromList(kind, sets, () => ++computed, extras);
+    expect(derive('k', [Int32Array.of(0, 1)])).toBe(1);
+    expect(derive('k', [Int32Array.of(0, 1)])).toBe(1);
+    expect(derive('k', [Int32Array.of(1, 0)])).toBe(2);
+    expect(derive('k', [Int32Array.of(1, 0), Int32Array.of(2)])).toBe(3);
+    expect(derive('other', [Int32Array.of(1, 0)])).toBe(4);
+    expect(derive('k', [Int32Array.of(1, 0)])).toBe(2);
   });
 });

@@ -3,8 +3,8 @@
  * same list: the ordinals of an aggregation's groups and of a join's matching
  * signatures ({@link projectionOrdinals}), a range function's label sets without the
  * metric name ({@link namesDropped}), the order of a range query's result series
- * ({@link labelOrder}), and what a function derives from its input's labels alone
- * ({@link derivedFromList}, e.g. `label_replace`'s new label sets).
+ * ({@link labelOrder}), and what an operation derives from its inputs' labels
+ * ({@link derivedFromList}: `label_replace`'s new label sets, a join's result labels).
  *
  * Deriving them reads every series' labels: the list of labels, the label objects, the
  * values' characters. With the caches cold, as between two queries of a dashboard, that
@@ -20,9 +20,9 @@
  * is derived afresh, and replaces only the least recently used entries.
  *
  * The cache holds at most {@link setLabelListCacheRows} rows over all its lists (default
- * 2^20, about 13 bytes each at most: the list's pointer, the value's and a flag),
- * dropping the least recently used lists first; a list longer than a quarter of that is
- * not kept.
+ * 2^20; a row costs the list's pointer, its share of the value and of the numbers it was
+ * checked against: 8 to 20 bytes), dropping the least recently used lists first; a list
+ * longer than a quarter of that is not kept.
  */
 
 import { LabelSetIndex, type Projection } from './label-set-index.js';
@@ -33,10 +33,12 @@ import type { Labels } from './storage.js';
 let capacityRows = 1 << 20;
 let cachedRows = 0;
 
+/** Numbers a value depends on besides the label sets (which rows take part, say). */
+type Extra = Uint8Array | Int32Array;
+
 interface Entry {
   readonly sets: readonly Labels[];
-  /** Per row, flags the value depends on too (which rows take part), or null. */
-  readonly flags: Uint8Array | null;
+  readonly extras: readonly Extra[];
   readonly value: unknown;
 }
 
@@ -56,27 +58,30 @@ function setId(ls: Labels): number {
   return id;
 }
 
-function keyOf(kind: string, sets: readonly Labels[], flags: Uint8Array | null): string {
+function keyOf(kind: string, sets: readonly Labels[], extras: readonly Extra[]): string {
   const n = sets.length;
   // The kind last: the numbers before it have a fixed form, so keys of two kinds never
   // coincide whatever characters a kind holds.
-  return `${n}|${setId(sets[0]!)}|${setId(sets[n - 1]!)}|${flags === null ? 0 : 1}|${kind}`;
+  return `${n}|${setId(sets[0]!)}|${setId(sets[n - 1]!)}|${extras.length}|${kind}`;
 }
 
-function sameRows(e: Entry, sets: readonly Labels[], flags: Uint8Array | null): boolean {
+function sameRows(e: Entry, sets: readonly Labels[], extras: readonly Extra[]): boolean {
   const n = sets.length;
-  if (e.sets.length !== n || (e.flags === null) !== (flags === null)) return false;
+  if (e.sets.length !== n || e.extras.length !== extras.length) return false;
   for (let r = 0; r < n; r++) if (e.sets[r] !== sets[r]) return false;
-  if (flags !== null) {
-    for (let r = 0; r < n; r++) if ((flags[r] === 1) !== (e.flags![r] === 1)) return false;
+  for (let x = 0; x < extras.length; x++) {
+    const a = extras[x]!;
+    const b = e.extras[x]!;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   }
   return true;
 }
 
 /** The value kept for `key` if its entry holds the same rows (now the most recently used). */
-function lookup(key: string, sets: readonly Labels[], flags: Uint8Array | null): unknown {
+function lookup(key: string, sets: readonly Labels[], extras: readonly Extra[]): unknown {
   const hit = entries.get(key);
-  if (hit === undefined || !sameRows(hit, sets, flags)) return undefined;
+  if (hit === undefined || !sameRows(hit, sets, extras)) return undefined;
   entries.delete(key);
   entries.set(key, hit);
   return hit.value;
@@ -86,7 +91,7 @@ function lookup(key: string, sets: readonly Labels[], flags: Uint8Array | null):
 function store(
   key: string,
   sets: readonly Labels[],
-  flags: Uint8Array | null,
+  extras: readonly Extra[],
   value: unknown,
 ): void {
   const old = entries.get(key);
@@ -95,7 +100,7 @@ function store(
     cachedRows -= old.sets.length;
   }
   if (sets.length > capacityRows / 4) return;
-  entries.set(key, { sets: sets.slice(), flags: flags === null ? null : flags.slice(), value });
+  entries.set(key, { sets: sets.slice(), extras: extras.map((a) => a.slice()), value });
   cachedRows += sets.length;
   evict();
 }
@@ -130,8 +135,10 @@ export function projectionOrdinals(
   const n = sets.length;
   if (n === 0) return { ords: new Int32Array(0), count: 0 };
   const kind = p.kind === 'all' ? 'all' : `${p.kind}${JSON.stringify(p.names)}`;
-  const key = keyOf(kind, sets, present);
-  const hit = lookup(key, sets, present) as Ordinals | undefined;
+  // Rows left out are told by their presence flags (0 or 1; anything but 1 is left out).
+  const extras = present === null ? [] : [present.map((f) => (f === 1 ? 1 : 0))];
+  const key = keyOf(kind, sets, extras);
+  const hit = lookup(key, sets, extras) as Ordinals | undefined;
   if (hit !== undefined) return hit;
   const index = new LabelSetIndex(p, n);
   const ords = new Int32Array(n);
@@ -139,7 +146,7 @@ export function projectionOrdinals(
     ords[r] = present !== null && present[r] !== 1 ? -1 : index.add(sets[r]!);
   }
   const out: Ordinals = { ords, count: index.size };
-  store(key, sets, present, out);
+  store(key, sets, extras, out);
   return out;
 }
 
@@ -163,12 +170,12 @@ export function namesDropped(
 ): NamesDropped {
   const n = sets.length;
   if (n === 0) return { labels: [], distinct: true };
-  const key = keyOf('names', sets, null);
-  const hit = lookup(key, sets, null) as NamesDropped | undefined;
+  const key = keyOf('names', sets, []);
+  const hit = lookup(key, sets, []) as NamesDropped | undefined;
   if (hit !== undefined) return hit;
   const labels = sets.map(dropMetricName);
   const out: NamesDropped = { labels, distinct: check(labels) };
-  store(key, sets, null, out);
+  store(key, sets, [], out);
   return out;
 }
 
@@ -179,35 +186,41 @@ export function namesDropped(
 export function labelOrder(sets: readonly Labels[]): Int32Array {
   const n = sets.length;
   if (n === 0) return new Int32Array(0);
-  const key = keyOf('order', sets, null);
-  const hit = lookup(key, sets, null) as Int32Array | undefined;
+  const key = keyOf('order', sets, []);
+  const hit = lookup(key, sets, []) as Int32Array | undefined;
   if (hit !== undefined) return hit;
   const order = sets.map((_, i) => i);
   order.sort((a, b) => compareLabels(sets[a]!, sets[b]!));
   const out = Int32Array.from(order);
-  store(key, sets, null, out);
+  store(key, sets, [], out);
   return out;
 }
 
 /**
  * What `compute` derives from the label sets `sets` alone, for a derivation named
- * `kind` (which must name everything else the value depends on): kept for the same list
- * in a later call. `compute` runs only for a list not seen before (and may throw, in
- * which case nothing is kept). The value is shared with the cache: never modify it.
+ * `kind` (which must name everything else the value depends on, or hold it in
+ * `extras`: arrays of numbers compared element by element): kept for the same list and
+ * extras in a later call. `compute` runs only for those not seen before (and may throw,
+ * in which case nothing is kept). The value is shared with the cache: never modify it.
  */
-export function derivedFromList<V>(kind: string, sets: readonly Labels[], compute: () => V): V {
+export function derivedFromList<V>(
+  kind: string,
+  sets: readonly Labels[],
+  compute: () => V,
+  extras: readonly Extra[] = [],
+): V {
   if (sets.length === 0) return compute();
-  const key = keyOf(`derived${kind}`, sets, null);
-  const hit = lookup(key, sets, null) as { v: V } | undefined;
+  const key = keyOf(`derived${kind}`, sets, extras);
+  const hit = lookup(key, sets, extras) as { v: V } | undefined;
   if (hit !== undefined) return hit.v;
   const v = compute();
-  store(key, sets, null, { v });
+  store(key, sets, extras, { v });
   return v;
 }
 
 /**
  * Sets how many rows (label sets) the engine keeps derived values of, over all the lists
- * it keeps (default 2^20, 13 MiB at most; 0 turns the cache off and empties it). See
+ * it keeps (default 2^20, 8 to 20 MiB; 0 turns the cache off and empties it). See
  * `label-list-cache.ts`.
  */
 export function setLabelListCacheRows(rows: number): void {

@@ -18,7 +18,7 @@ import { type BinaryOp, isSetOp, quoteGo, type VectorMatching } from '@promql-ts
 import { messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
-import { projectionOrdinals } from '../label-list-cache.js';
+import { derivedFromList, projectionOrdinals } from '../label-list-cache.js';
 import { LabelSetIndex } from '../label-set-index.js';
 import {
   dropLabels,
@@ -522,8 +522,15 @@ function vectorVector(
     );
   }
 
-  // Output labels (Prometheus's resultMetric), computed once per pair.
-  const labels = pairLabels(ctx, plan, matching, many, one, liveMany, liveOne);
+  // Output labels (Prometheus's resultMetric), computed once per pair; for the same
+  // operand series and pairs as in an earlier query, those made then (label-list-cache.ts).
+  const pairing = [op, plan.returnBool, matching, compat2, ctx.delayedNameRemoval];
+  const labels = derivedFromList(
+    `pairLabels${JSON.stringify(pairing)}`,
+    many.labels.length === 0 ? one.labels : [...many.labels, ...one.labels],
+    () => pairLabels(ctx, plan, matching, many, one, liveMany, liveOne),
+    [liveMany, liveOne, Int32Array.of(nMany)],
+  ).slice();
   const value: StepVectors = {
     kind: 'vector',
     labels,
