@@ -370,4 +370,48 @@ describe('MemoryStorage: selection equals a brute-force filter', () => {
       .sort(compareStrings);
     expect(storage.labelValues(valuesOf, matchers, ALL)).toEqual(expectedValues);
   });
+
+  test.prop(
+    [
+      fc.array(seriesLabels, { minLength: 1, maxLength: 40 }),
+      fc.array(matcher, { minLength: 1, maxLength: 4 }),
+      fc.nat(),
+      fc.array(matcher, { minLength: 1, maxLength: 2 }),
+    ],
+    { numRuns: 300 },
+  )('selects what is there now after series come and go', (all, ms, split, gone) => {
+    // A matcher set's postings are kept between reads: new and deleted series must show.
+    const storage = new MemoryStorage();
+    const matchers: Matcher[] = ms.map(([t, n, v]) => compileMatcher(t, n, v));
+    const present = new Map<string, Labels>();
+    const check = () => {
+      const want = [...present.values()]
+        .filter((l) => matchers.every((m) => m.matches(labelValue(l, m.name))))
+        .map((l) => keyOf(l))
+        .sort();
+      const got = storage
+        .select(matchers, hints(ALL.startMs, ALL.endMs))
+        .map((s) => keyOf(s.labels));
+      expect(got.sort()).toEqual(want);
+    };
+    const add = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const labels = normalizeLabels(all[i]!);
+        storage.append(labels, i, i);
+        present.set(keyOf(labels), labels);
+      }
+    };
+    const half = split % (all.length + 1);
+    add(0, half);
+    check();
+    check();
+    add(half, all.length);
+    check();
+    const drop: Matcher[] = gone.map(([t, n, v]) => compileMatcher(t, n, v));
+    storage.deleteSeries(drop);
+    for (const [k, l] of present) {
+      if (drop.every((m) => m.matches(labelValue(l, m.name)))) present.delete(k);
+    }
+    check();
+  });
 });

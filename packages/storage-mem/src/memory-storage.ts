@@ -194,6 +194,16 @@ export class MemoryStorage implements Storage {
   #samples = 0;
   /** Ids of all live series, ascending; rebuilt lazily after series come or go. */
   #all: Uint32Array | null = null;
+  /**
+   * The ids of earlier reads' matcher sets, by the matchers' text; emptied when series
+   * come or go. A dashboard's queries select the same series again and again, and a
+   * selector of several matchers intersects their postings every time (for
+   * `http_requests_total{job="api",code="200"}` over 10,000 series, a sixth of an instant
+   * query's time with the caches cold).
+   */
+  #postingsCache = new Map<string, Postings>();
+  /** Ids held by {@link #postingsCache}, in all. */
+  #postingsCached = 0;
 
   constructor(options: MemoryStorageOptions = {}) {
     const range = options.chunkRangeMs ?? DEFAULT_CHUNK_RANGE_MS;
@@ -701,6 +711,7 @@ export class MemoryStorage implements Storage {
     if (found !== undefined) return found;
     const id = this.#series.length;
     const s = new MemSeries(id, this.#index.add(id, labels), this.#newest, this.#recent);
+    this.#seriesChanged();
     this.#series.push(s);
     this.#labels.push(s.labels);
     const e = this.#byHash.get(h);
@@ -710,7 +721,6 @@ export class MemoryStorage implements Storage {
       this.#byHash.set(h, ~(this.#collisions.length - 1));
     } else this.#collisions[~e]!.push(id);
     this.#live++;
-    this.#all = null;
     return s;
   }
 
@@ -731,7 +741,7 @@ export class MemoryStorage implements Storage {
     }
     this.#index.remove(s.id, s.labels);
     this.#live--;
-    this.#all = null;
+    this.#seriesChanged();
     return true;
   }
 
@@ -765,6 +775,34 @@ export class MemoryStorage implements Storage {
    */
   #postingsFor(matchers: readonly Matcher[]): Postings {
     if (matchers.length === 0) return this.#allPostings();
+    // One `=` matcher is one lookup in the index: nothing to keep.
+    if (matchers.length === 1 && matchers[0]!.type === '=') return this.#computePostings(matchers);
+    let key = '';
+    for (const m of matchers) key += `${m.type}\u0000${m.name}\u0000${m.value}\u0001`;
+    const cached = this.#postingsCache.get(key);
+    if (cached !== undefined) return cached;
+    const ids = this.#computePostings(matchers);
+    if (this.#postingsCached + ids.length > POSTINGS_CACHE_IDS) this.#clearPostingsCache();
+    if (ids.length <= POSTINGS_CACHE_IDS) {
+      this.#postingsCache.set(key, ids);
+      this.#postingsCached += ids.length;
+    }
+    return ids;
+  }
+
+  /** Series came or went: the lists of ids built before are out of date. */
+  #seriesChanged(): void {
+    this.#all = null;
+    if (this.#postingsCache.size > 0) this.#clearPostingsCache();
+  }
+
+  #clearPostingsCache(): void {
+    this.#postingsCache.clear();
+    this.#postingsCached = 0;
+  }
+
+  /** {@link #postingsFor}, from the index. */
+  #computePostings(matchers: readonly Matcher[]): Postings {
     const positive: Matcher[] = [];
     const negative: Matcher[] = [];
     for (const m of matchers) (m.matches('') ? negative : positive).push(m);
@@ -813,6 +851,9 @@ const FROM_SERIES = 0;
 const FROM_ARRAY = 1;
 const FROM_RING = 2;
 const FROM_LAST = 3;
+
+/** Ids the cache of matcher sets' postings holds at most (16 MiB); emptied beyond. */
+const POSTINGS_CACHE_IDS = 1 << 22;
 
 /** Rough cost rank of evaluating a matcher through the index. */
 function cost(m: Matcher): number {
