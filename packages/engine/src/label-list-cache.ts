@@ -133,21 +133,22 @@ export function projectionOrdinals(
   present: Uint8Array | null,
 ): Ordinals {
   const n = sets.length;
-  if (n === 0) return { ords: new Int32Array(0), count: 0 };
   const kind = p.kind === 'all' ? 'all' : `${p.kind}${JSON.stringify(p.names)}`;
   // Rows left out are told by their presence flags (0 or 1; anything but 1 is left out).
   const extras = present === null ? [] : [present.map((f) => (f === 1 ? 1 : 0))];
-  const key = keyOf(kind, sets, extras);
-  const hit = lookup(key, sets, extras) as Ordinals | undefined;
-  if (hit !== undefined) return hit;
-  const index = new LabelSetIndex(p, n);
-  const ords = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    ords[r] = present !== null && present[r] !== 1 ? -1 : index.add(sets[r]!);
-  }
-  const out: Ordinals = { ords, count: index.size };
-  store(key, sets, extras, out);
-  return out;
+  return derivedFromList(
+    `ordinals${kind}`,
+    sets,
+    () => {
+      const index = new LabelSetIndex(p, n);
+      const ords = new Int32Array(n);
+      for (let r = 0; r < n; r++) {
+        ords[r] = present !== null && present[r] !== 1 ? -1 : index.add(sets[r]!);
+      }
+      return { ords, count: index.size };
+    },
+    extras,
+  );
 }
 
 /** Label sets without their metric names, and whether they are known to be distinct. */
@@ -168,15 +169,12 @@ export function namesDropped(
   sets: readonly Labels[],
   check: (dropped: Labels[]) => boolean,
 ): NamesDropped {
-  const n = sets.length;
-  if (n === 0) return { labels: [], distinct: true };
-  const key = keyOf('names', sets, []);
-  const hit = lookup(key, sets, []) as NamesDropped | undefined;
-  if (hit !== undefined) return hit;
-  const labels = sets.map(dropMetricName);
-  const out: NamesDropped = { labels, distinct: check(labels) };
-  store(key, sets, [], out);
-  return out;
+  // No rows: nothing to check.
+  if (sets.length === 0) return { labels: [], distinct: true };
+  return derivedFromList('names', sets, () => {
+    const labels = sets.map(dropMetricName);
+    return { labels, distinct: check(labels) };
+  });
 }
 
 /**
@@ -184,21 +182,17 @@ export function namesDropped(
  * equal sets in row order. Shared with the cache: read it, never write it.
  */
 export function labelOrder(sets: readonly Labels[]): Int32Array {
-  const n = sets.length;
-  if (n === 0) return new Int32Array(0);
-  const key = keyOf('order', sets, []);
-  const hit = lookup(key, sets, []) as Int32Array | undefined;
-  if (hit !== undefined) return hit;
-  const order = sets.map((_, i) => i);
-  order.sort((a, b) => compareLabels(sets[a]!, sets[b]!));
-  const out = Int32Array.from(order);
-  store(key, sets, [], out);
-  return out;
+  return derivedFromList('order', sets, () => {
+    const order = sets.map((_, i) => i);
+    order.sort((a, b) => compareLabels(sets[a]!, sets[b]!));
+    return Int32Array.from(order);
+  });
 }
 
 /**
  * What `compute` derives from the label sets `sets` alone, for a derivation named
- * `kind` (which must name everything else the value depends on, or hold it in
+ * `kind` (a name no other derivation uses, which must also name everything else the
+ * value depends on, or hold it in
  * `extras`: arrays of numbers compared element by element): kept for the same list and
  * extras in a later call. `compute` runs only for those not seen before (and may throw,
  * in which case nothing is kept). The value is shared with the cache: never modify it.
@@ -210,7 +204,7 @@ export function derivedFromList<V>(
   extras: readonly Extra[] = [],
 ): V {
   if (sets.length === 0) return compute();
-  const key = keyOf(`derived${kind}`, sets, extras);
+  const key = keyOf(kind, sets, extras);
   const hit = lookup(key, sets, extras) as { v: V } | undefined;
   if (hit !== undefined) return hit.v;
   const v = compute();

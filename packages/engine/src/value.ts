@@ -8,7 +8,6 @@ import type { SeriesBatch, SeriesSource } from '@promql-ts/kernels';
 import { ExecutionError } from './errors.js';
 import type { LoadedSeries } from './eval/series.js';
 import { ALL_LABELS, LabelSetIndex } from './label-set-index.js';
-import { compareLabels } from './labels.js';
 import { f64, f64Unfilled, i32, u8, u8Unfilled } from './pool.js';
 import type { Labels } from './storage.js';
 
@@ -319,14 +318,6 @@ export function mergeSameLabelsets(v: StepVectors): StepVectors {
   }
   markDistinct(out.labels);
   return out;
-}
-
-/** Rows sorted by label set (Prometheus sorts range query results this way). */
-export function sortRowsByLabels(v: StepVectors): StepVectors {
-  const order = v.labels.map((_, i) => i);
-  order.sort((a, b) => compareLabels(v.labels[a]!, v.labels[b]!));
-  if (order.every((r, i) => r === i)) return v;
-  return selectRows(v, order);
 }
 
 /** A scalar value holding `x` at every step. */
