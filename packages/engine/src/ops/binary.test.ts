@@ -363,6 +363,33 @@ describe('vector op vector', () => {
     });
   });
 
+  it('checks group_left results again for the same rows with another included label', () => {
+    // The same left rows in both queries (as a storage hands out): what was found of their
+    // labels for group_left(sensor) must not stand for group_left(x).
+    const l = vec(
+      [
+        [{ job: 't', x: 'a' }, [1]],
+        [{ job: 't', x: 'b' }, [2]],
+      ],
+      1,
+    );
+    markDistinct(l.labels);
+    const r = vec([[{ job: 't', sensor: 'c', x: 'c' }, [1]]], 1);
+    const bySensor = {
+      card: 'many-to-one' as const,
+      on: true,
+      labels: ['job'],
+      include: ['sensor'],
+    };
+    for (let i = 0; i < 2; i++) {
+      expect(Object.keys(table(run('*', l, r, bySensor, INSTANT).out))).toHaveLength(2);
+    }
+    const byX = { ...bySensor, include: ['x'] };
+    expect(() => run('*', l, r, byX, INSTANT)).toThrow(
+      'multiple matches for labels: grouping labels must ensure unique matches',
+    );
+  });
+
   it('fails with the error of the earliest step, the one side checked first', () => {
     const grid = makeGrid(0, 1000, 1000);
     const o = { card: 'many-to-one' as const, on: true, labels: ['j'] };

@@ -627,11 +627,15 @@ function vectorVector(
  */
 function groupOutputsDistinct(many: StepVectors, include: readonly string[]): boolean {
   if (!knownDistinct(many.labels)) return false;
-  for (const ls of many.labels) {
-    if (hasMetadataLabel(ls)) return false;
-    for (const name of include) if (findLabel(ls, name) !== undefined) return false;
-  }
-  return true;
+  // Which labels the rows have, for the same rows as in an earlier query: kept then
+  // (label-list-cache.ts), as reading them is a trip to memory per label when cold.
+  return derivedFromList(`keepsAll${JSON.stringify(include)}`, many.labels, () => {
+    for (const ls of many.labels) {
+      if (hasMetadataLabel(ls)) return false;
+      for (const name of include) if (findLabel(ls, name) !== undefined) return false;
+    }
+    return true;
+  });
 }
 
 /** Whether `rows` is 0, 1, …, count - 1. */
