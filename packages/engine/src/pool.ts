@@ -12,8 +12,18 @@
  * {@link withQueryBuffers}); outside of that they allocate normally.
  */
 
-/** Smallest pooled buffer (bytes); smaller arrays are cheap to allocate. */
+/** Smallest pooled buffer (bytes); smaller arrays are cut from a slab (see {@link SLAB_BYTES}). */
 const MIN_BYTES = 1 << 10;
+/**
+ * Bytes of the pooled slabs that a query's small arrays (65 bytes to {@link MIN_BYTES})
+ * are cut from. Each typed array with a buffer of its own is a system allocation plus
+ * the garbage collector's bookkeeping: 1.5–4 µs here (Node 20), whatever its size, where
+ * a view of an existing buffer costs a few dozen nanoseconds. A query makes a handful
+ * to hundreds of such arrays (an operator's per-row arrays, a small result's columns).
+ */
+const SLAB_BYTES = 1 << 14;
+/** Largest typed array V8 keeps inside its heap (no system allocation, cheap as it is). */
+const ON_HEAP_BYTES = 64;
 /** Largest pooled buffer (bytes); larger ones are rare and allocated on their own. */
 const MAX_BYTES = 1 << 28;
 
@@ -48,6 +58,24 @@ function sizeClass(bytes: number): number {
 /** The buffers one query took from the pool; {@link release} gives them all back. */
 export class QueryBuffers {
   private readonly taken: ArrayBuffer[] = [];
+  /** The slab small arrays are cut from now (null before the first). */
+  slab: ArrayBuffer | null = null;
+  /** Where the next small array starts in {@link slab}. */
+  private slabAt = SLAB_BYTES;
+
+  /**
+   * The offset in {@link slab} of a new small array of `bytes` bytes (fewer than
+   * {@link MIN_BYTES}), at a multiple of 8; its bytes hold whatever an earlier query left.
+   */
+  cut(bytes: number): number {
+    if (this.slabAt + bytes > SLAB_BYTES) {
+      this.slab = this.take(SLAB_BYTES, false);
+      this.slabAt = 0;
+    }
+    const at = this.slabAt;
+    this.slabAt = (at + bytes + 7) & ~7;
+    return at;
+  }
 
   /**
    * A buffer of at least `bytes` bytes (pooled when large enough), zero-filled unless
@@ -84,6 +112,8 @@ export class QueryBuffers {
       retainedBytes += buf.byteLength;
     }
     this.taken.length = 0;
+    this.slab = null;
+    this.slabAt = SLAB_BYTES;
     if (retainedBytes > retainLimit) trim();
   }
 }
@@ -102,18 +132,38 @@ export function withQueryBuffers<T>(buffers: QueryBuffers, f: () => T): T {
 }
 
 /**
- * Whether an array of `bytes` bytes comes from the pool: only while a query evaluates,
- * and only when large enough. A small array is allocated as a typed array of its own,
- * which V8 keeps inside its heap up to 64 bytes (no system allocation at all); a buffer
- * taken from the pool is always a system allocation.
+ * Where an intermediate array of `bytes` bytes comes from: a pooled buffer of its own
+ * ('pool'), a cut of the query's slab ('slab'), or a typed array of its own ('own':
+ * outside a query, and up to {@link ON_HEAP_BYTES}, which V8 keeps inside its heap).
  */
-function pooled(bytes: number): boolean {
-  return current !== null && bytes >= MIN_BYTES;
+function source(bytes: number): 'pool' | 'slab' | 'own' {
+  if (current === null || bytes <= ON_HEAP_BYTES) return 'own';
+  return bytes >= MIN_BYTES ? 'pool' : 'slab';
+}
+
+/** A Float64Array of `n` elements for an intermediate value, zero-filled if `zero`. */
+function f64Of(n: number, zero: boolean): Float64Array {
+  const from = source(n * 8);
+  if (from === 'pool') return new Float64Array(current!.take(n * 8, zero), 0, n);
+  if (from === 'own') return new Float64Array(n);
+  const at = current!.cut(n * 8);
+  const a = new Float64Array(current!.slab!, at, n);
+  return zero ? a.fill(0) : a;
+}
+
+/** A Uint8Array of `n` elements for an intermediate value, zero-filled if `zero`. */
+function u8Of(n: number, zero: boolean): Uint8Array {
+  const from = source(n);
+  if (from === 'pool') return new Uint8Array(current!.take(n, zero), 0, n);
+  if (from === 'own') return new Uint8Array(n);
+  const at = current!.cut(n);
+  const a = new Uint8Array(current!.slab!, at, n);
+  return zero ? a.fill(0) : a;
 }
 
 /** A zero-filled Float64Array of `n` elements for an intermediate value. */
 export function f64(n: number): Float64Array {
-  return pooled(n * 8) ? new Float64Array(current!.take(n * 8), 0, n) : new Float64Array(n);
+  return f64Of(n, true);
 }
 
 /**
@@ -121,25 +171,33 @@ export function f64(n: number): Float64Array {
  * full (a kernel's output): taken from the pool without zero-filling it.
  */
 export function f64Unfilled(n: number): Float64Array {
-  return pooled(n * 8) ? new Float64Array(current!.take(n * 8, false), 0, n) : new Float64Array(n);
+  return f64Of(n, false);
 }
 
 /** A Uint8Array of `n` elements written in full by its producer (see {@link f64Unfilled}). */
 export function u8Unfilled(n: number): Uint8Array {
-  return pooled(n) ? new Uint8Array(current!.take(n, false), 0, n) : new Uint8Array(n);
+  return u8Of(n, false);
 }
 
 /** A zero-filled Uint8Array of `n` elements for an intermediate value. */
 export function u8(n: number): Uint8Array {
-  return pooled(n) ? new Uint8Array(current!.take(n), 0, n) : new Uint8Array(n);
+  return u8Of(n, true);
 }
 
 /** A zero-filled Uint32Array of `n` elements for an intermediate value. */
 export function u32(n: number): Uint32Array {
-  return pooled(n * 4) ? new Uint32Array(current!.take(n * 4), 0, n) : new Uint32Array(n);
+  const from = source(n * 4);
+  if (from === 'pool') return new Uint32Array(current!.take(n * 4), 0, n);
+  if (from === 'own') return new Uint32Array(n);
+  const at = current!.cut(n * 4);
+  return new Uint32Array(current!.slab!, at, n).fill(0);
 }
 
 /** A zero-filled Int32Array of `n` elements for an intermediate value. */
 export function i32(n: number): Int32Array {
-  return pooled(n * 4) ? new Int32Array(current!.take(n * 4), 0, n) : new Int32Array(n);
+  const from = source(n * 4);
+  if (from === 'pool') return new Int32Array(current!.take(n * 4), 0, n);
+  if (from === 'own') return new Int32Array(n);
+  const at = current!.cut(n * 4);
+  return new Int32Array(current!.slab!, at, n).fill(0);
 }
