@@ -8,6 +8,7 @@ import { labelOrder } from '../label-list-cache.js';
 import { ALL_LABELS, LabelSetIndex } from '../label-set-index.js';
 import { dropMetricName } from '../labels.js';
 import { SAME_LABELSET } from '../ops/checks.js';
+import { i32 } from '../pool.js';
 import type { InstantSample, QueryValue, RangeSeries } from '../result.js';
 import {
   countOnes,
@@ -107,8 +108,8 @@ const BLOCK_DOUBLES = 1 << 13;
  * new one for the next query.) A series longer than a block gets an array of its own.
  *
  * Timestamps: a series present at a contiguous run of steps (nearly all of them) gets a
- * view of one array of the steps' times; only series with gaps get timestamps of their
- * own.
+ * view of one array of the steps' times; a series with gaps gets timestamps of its own,
+ * in its block right after its values.
  */
 function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const { nSteps, mask, values } = v;
@@ -117,14 +118,17 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const order = labelOrder(v.labels);
   const times = stepTimes(grid);
   // Each row's first and last step with a value (-1 if none), and its number of values.
-  const first = new Int32Array(nRows).fill(-1);
-  const last = new Int32Array(nRows);
-  const count = new Int32Array(nRows);
+  const first = i32(nRows).fill(-1);
+  const last = i32(nRows);
+  const count = i32(nRows);
+  // Doubles each row takes in the blocks: its values, and its timestamps if it has gaps.
+  const need = i32(nRows);
   for (let r = 0; r < nRows; r++) {
     const base = r * nSteps;
     const n = countOnes(mask, base, base + nSteps);
     if (n === 0) continue;
     count[r] = n;
+    need[r] = n;
     if (n === nSteps) {
       // A value at every step (most rows): no search for the ends.
       first[r] = base;
@@ -133,6 +137,7 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
     }
     first[r] = mask.indexOf(1, base);
     last[r] = mask.lastIndexOf(1, base + nSteps - 1);
+    if (n !== last[r]! - first[r]! + 1) need[r] = 2 * n;
   }
   let block = new Float64Array(0);
   let at = 0;
@@ -143,17 +148,17 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
     if (f < 0) continue;
     const l = last[r]!;
     const c = count[r]!;
-    if (at + c > block.length) {
+    if (at + need[r]! > block.length) {
       // A new block, sized for this series and the following ones that fit in it.
-      let size = c;
-      for (let p = o + 1; p < nRows && size + count[order[p]!]! <= BLOCK_DOUBLES; p++) {
-        size += count[order[p]!]!;
+      let size = need[r]!;
+      for (let p = o + 1; p < nRows && size + need[order[p]!]! <= BLOCK_DOUBLES; p++) {
+        size += need[order[p]!]!;
       }
       block = new Float64Array(size);
       at = 0;
     }
     const dst = at;
-    at += c;
+    at += need[r]!;
     const base = r * nSteps;
     if (c === l - f + 1) {
       block.set(values.subarray(f, l + 1), dst);
@@ -164,13 +169,17 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
       });
       continue;
     }
-    const ts = new Float64Array(c);
+    // Gaps: the series' own timestamps, in the block after its values.
     for (let i = f, k = 0; i <= l; i++) {
       if (mask[i] !== 1) continue;
-      ts[k] = times[i - base]!;
+      block[dst + c + k] = times[i - base]!;
       block[dst + k++] = values[i]!;
     }
-    out.push({ metric: v.labels[r]!, timestamps: ts, values: block.subarray(dst, dst + c) });
+    out.push({
+      metric: v.labels[r]!,
+      timestamps: block.subarray(dst + c, dst + 2 * c),
+      values: block.subarray(dst, dst + c),
+    });
   }
   return out;
 }
