@@ -270,10 +270,13 @@ class Placement {
 
 /**
  * Selectors and range functions over more samples than this run in batches of rows (see
- * inBatches): 256 KiB of samples at a time, which with the batch's output stays within a
- * core's second-level cache, and keeps a query's WebAssembly memory small.
+ * inBatches): 128 KiB of samples at a time, which with the batch's output stays within a
+ * core's second-level cache, and keeps a query's WebAssembly memory small. (Twice that ran
+ * no faster on the benchmark's queries: this size was 1.01× of it over 18 range-function
+ * cases in a paired comparison. It doubled the memory an instant query over long windows
+ * takes.)
  */
-const RANGE_BATCH_SAMPLES = 1 << 14;
+const RANGE_BATCH_SAMPLES = 1 << 13;
 
 function longestRun(offsets: Uint32Array, n: number): number {
   let longest = 0;
