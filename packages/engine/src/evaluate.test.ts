@@ -11,6 +11,9 @@ import {
   explain,
   LimitError,
   type QueryResult,
+  type SeriesColumns,
+  type Storage,
+  type StorageSeries,
 } from './index.js';
 
 const S = 1000;
@@ -259,6 +262,49 @@ describe('range queries', () => {
     const a = await evaluate('c_total[5m]', packed, 60 * M);
     const b = await evaluate('c_total[5m]', columns, 60 * M);
     expect(b.value).toEqual(a.value);
+  });
+
+  it('gives the same results over a storage that answers with promises, and its errors', async () => {
+    const many = Array.from({ length: 30 }, (_, r) => ({
+      labels: { __name__: 'c_total', job: `j${r % 3}`, i: `${r}` },
+      samples: regular(
+        15 * S,
+        Array.from({ length: 200 }, (_, i) => i * (r + 1)),
+      ),
+    }));
+    const later = <T>(v: T): Promise<T> => new Promise((done) => setTimeout(() => done(v), 1));
+    for (const sync of [arrayStorage(many), columnStorage(many)]) {
+      const async: Storage = {
+        labelNames: (m, r) => sync.labelNames(m, r),
+        labelValues: (n, m, r) => sync.labelValues(n, m, r),
+        series: (m, r) => sync.series(m, r),
+        select: (m, h) => later(sync.select(m, h) as readonly StorageSeries[]),
+        ...(sync.selectColumns === undefined
+          ? {}
+          : { selectColumns: (m, h) => later(sync.selectColumns!(m, h) as SeriesColumns) }),
+      };
+      const range = { start: 10 * M, end: 40 * M, stepMs: 30 * S };
+      for (const q of [
+        'c_total',
+        'sum by (job) (rate(c_total[5m])) / on () group_left sum(c_total)',
+      ]) {
+        expect((await evaluateRange(q, async, range)).value, q).toEqual(
+          (await evaluateRange(q, sync, range)).value,
+        );
+        expect((await evaluate(q, async, 30 * M)).value, q).toEqual(
+          (await evaluate(q, sync, 30 * M)).value,
+        );
+      }
+    }
+    const failing = (how: 'throw' | 'reject'): Storage => ({
+      ...arrayStorage([]),
+      select: () => {
+        if (how === 'throw') throw new Error('storage down');
+        return Promise.reject(new Error('storage down'));
+      },
+    });
+    await expect(evaluate('c_total', failing('throw'), 0)).rejects.toThrow('storage down');
+    await expect(evaluate('c_total', failing('reject'), 0)).rejects.toThrow('storage down');
   });
 
   it('aggregates a range function in one pass as it would after it', async () => {

@@ -19,7 +19,7 @@ import { lower } from './plan/lower.js';
 import type { QueryPlan, SelectPlan } from './plan/nodes.js';
 import { f64, QueryBuffers, u32, withQueryBuffers } from './pool.js';
 import type { QueryResult } from './result.js';
-import type { Labels, Storage, StorageSeries } from './storage.js';
+import type { Labels, MaybePromise, SeriesColumns, Storage, StorageSeries } from './storage.js';
 import {
   emptyVectors,
   type Grid,
@@ -180,7 +180,11 @@ async function run(
   // the query ends; the result's own arrays are fresh.
   const buffers = new QueryBuffers();
   try {
-    return await evaluatePlan(plan, storage, opts, kernels, buffers, range, queryText, {
+    // A storage that answers at once (as MemoryStorage does) is not awaited: each await
+    // is a pass through the microtask queue, and a query would pay several.
+    const reads = loadSeries(plan, storage, opts, buffers);
+    const loaded = isPromise(reads) ? await reads : reads;
+    return evaluateLoaded(plan, loaded, opts, kernels, buffers, range, queryText, {
       began,
       parsed,
       planned,
@@ -191,19 +195,30 @@ async function run(
   }
 }
 
-async function evaluatePlan(
+/** Whether a storage's answer is a promise (a `then` method) rather than the value. */
+function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown }).then === 'function';
+}
+
+/** What {@link loadSeries} read: each select's series, by select id. */
+interface Loaded {
+  readonly series: Map<number, LoadedSeries>;
+  readonly samples: number;
+  readonly maxSeries: number;
+}
+
+function evaluateLoaded(
   plan: QueryPlan,
-  storage: Storage,
+  loaded: Loaded,
   opts: ResolvedOptions,
   kernels: Kernels,
   buffers: QueryBuffers,
   range: Range,
   queryText: string,
   times: { began: number; parsed: number; planned: number; startedAt: number },
-): Promise<QueryResult> {
+): QueryResult {
   const { began, parsed, planned, startedAt } = times;
   const isRange = range.stepMs > 0;
-  const loaded = await loadSeries(plan, storage, opts, buffers);
   const grid: Grid = isRange
     ? makeGrid(range.startMs, range.endMs, range.stepMs)
     : { startMs: range.startMs, endMs: range.startMs, stepMs: 1, nSteps: 1 };
@@ -314,33 +329,49 @@ function concatSteps(parts: readonly { grid: Grid; value: Value }[], grid: Grid)
  * storage until an operator copies them (a storage without `selectColumns` returns
  * them, and they are packed at once).
  */
-async function loadSeries(
+function loadSeries(
   plan: QueryPlan,
   storage: Storage,
   opts: ResolvedOptions,
   buffers: QueryBuffers,
-): Promise<{ series: Map<number, LoadedSeries>; samples: number; maxSeries: number }> {
-  const results = await Promise.all(
-    plan.selects.map(async (s): Promise<[SelectPlan, LoadedSeries]> => {
-      if (storage.selectColumns !== undefined) {
-        const c = await storage.selectColumns(s.matchers, s.hints);
+): MaybePromise<Loaded> {
+  // Every read starts before any is awaited: a remote storage's run side by side.
+  const reads = plan.selects.map((s): MaybePromise<LoadedSeries> => {
+    if (storage.selectColumns !== undefined) {
+      const columns = (c: SeriesColumns): LoadedSeries => {
         const copy = (from: number, to: number, ts: Float64Array, values: Float64Array) =>
           c.copy(from, to, ts, values);
-        return [s, new LoadedSeries(c.labels as Labels[], c.offsets, copy)];
-      }
-      const found = await storage.select(s.matchers, s.hints);
-      return [s, withQueryBuffers(buffers, () => pack(s, found))];
-    }),
-  );
+        return new LoadedSeries(c.labels as Labels[], c.offsets, copy);
+      };
+      const c = storage.selectColumns(s.matchers, s.hints);
+      return isPromise(c) ? c.then(columns) : columns(c);
+    }
+    const packed = (found: readonly StorageSeries[]): LoadedSeries =>
+      withQueryBuffers(buffers, () => pack(s, found));
+    const found = storage.select(s.matchers, s.hints);
+    return isPromise(found) ? found.then(packed) : packed(found);
+  });
+  if (reads.some(isPromise)) {
+    return Promise.all(reads).then((all) => collectSeries(plan.selects, all, opts));
+  }
+  return collectSeries(plan.selects, reads as LoadedSeries[], opts);
+}
+
+function collectSeries(
+  selects: readonly SelectPlan[],
+  reads: readonly LoadedSeries[],
+  opts: ResolvedOptions,
+): Loaded {
   const series = new Map<number, LoadedSeries>();
   let samples = 0;
   let maxSeries = 0;
-  for (const [select, loaded] of results) {
+  for (let i = 0; i < selects.length; i++) {
     if (opts.signal?.aborted) break;
+    const loaded = reads[i]!;
     // A storage returns each series once.
     markDistinct(loaded.labels);
     samples += loaded.sampleCount;
-    series.set(select.id, loaded);
+    series.set(selects[i]!.id, loaded);
     maxSeries = Math.max(maxSeries, loaded.labels.length);
   }
   return { series, samples, maxSeries };
