@@ -24,7 +24,7 @@ import { ExecutionError } from '../errors.js';
 import { METRIC_NAME } from '../labels.js';
 import { compileMatcher } from '../matchers.js';
 import type { ResolvedOptions } from '../options.js';
-import type { SelectHints } from '../storage.js';
+import type { Matcher, SelectHints } from '../storage.js';
 import type {
   CallPlan,
   PlanNode,
@@ -79,6 +79,31 @@ interface Enclosing {
 }
 
 const NO_ENCLOSING: Enclosing = { func: null, grouping: [], by: false };
+
+/** A selector's matchers compiled, and the key that tells reads with equal matchers. */
+interface CompiledSelector {
+  readonly key: string;
+  readonly matchers: readonly Matcher[];
+}
+
+/**
+ * {@link CompiledSelector}s by the parsed selector's matcher list: the parse cache hands
+ * out the same tree for the same query text, so a repeated query compiles nothing.
+ * Compiled matchers are immutable and may be shared.
+ */
+const compiledSelectors = new WeakMap<readonly LabelMatcher[], CompiledSelector>();
+
+function compiledSelector(written: readonly LabelMatcher[]): CompiledSelector {
+  let c = compiledSelectors.get(written);
+  if (c === undefined) {
+    c = {
+      key: written.map((m) => `${m.name}\u0000${m.type}\u0000${m.value}`).join('\u0001'),
+      matchers: written.map((m) => compileMatcher(m.type, m.name, m.value)),
+    };
+    compiledSelectors.set(written, c);
+  }
+  return c;
+}
 
 class Lowerer {
   private readonly selects = new Map<string, SelectPlan>();
@@ -294,7 +319,7 @@ class Lowerer {
   }
 
   private select(written: readonly LabelMatcher[], hints: SelectHints): SelectPlan {
-    const key = written.map((m) => `${m.name}\u0000${m.type}\u0000${m.value}`).join('\u0001');
+    const { key, matchers } = compiledSelector(written);
     const existing = this.selects.get(key);
     if (existing !== undefined) {
       const h = existing.hints;
@@ -316,7 +341,7 @@ class Lowerer {
     }
     const plan: SelectPlan = {
       id: this.selects.size,
-      matchers: written.map((m) => compileMatcher(m.type, m.name, m.value)),
+      matchers,
       written,
       hints,
     };
