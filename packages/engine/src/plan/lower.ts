@@ -435,6 +435,10 @@ function wrap(node: PlanNode): PlanNode {
   return { kind: 'StepInvariant', expr: node, ast: node.ast };
 }
 
+/**
+ * `node` with its subtrees visited: `[node, invariant]`. A node none of whose subtrees
+ * changed is returned as it is (most plans have nothing step-invariant to wrap).
+ */
 function visit(node: PlanNode): [PlanNode, boolean] {
   switch (node.kind) {
     case 'Number':
@@ -447,27 +451,30 @@ function visit(node: PlanNode): [PlanNode, boolean] {
       return [node, true];
     case 'Unary': {
       const [expr, inv] = visit(node.expr);
-      return [{ ...node, expr }, inv];
+      return [expr === node.expr ? node : { ...node, expr }, inv];
     }
     case 'Aggregate': {
       const [expr, inv] = visit(node.expr);
-      return [{ ...node, expr }, inv];
+      return [expr === node.expr ? node : { ...node, expr }, inv];
     }
     case 'Binary': {
-      const [lhs, li] = visit(node.lhs);
-      const [rhs, ri] = visit(node.rhs);
-      if (li && ri) return [{ ...node, lhs, rhs }, true];
-      return [{ ...node, lhs: li ? wrap(lhs) : lhs, rhs: ri ? wrap(rhs) : rhs }, false];
+      const [l, li] = visit(node.lhs);
+      const [r, ri] = visit(node.rhs);
+      const both = li && ri;
+      const lhs = li && !both ? wrap(l) : l;
+      const rhs = ri && !both ? wrap(r) : r;
+      return [lhs === node.lhs && rhs === node.rhs ? node : { ...node, lhs, rhs }, both];
     }
     case 'Call': {
       const visited = node.args.map(visit);
       const invariant = !STEP_DEPENDENT_FUNCTIONS.has(node.func) && visited.every(([, i]) => i);
-      if (invariant) return [{ ...node, args: visited.map(([a]) => a) }, true];
-      return [{ ...node, args: visited.map(([a, i]) => (i ? wrap(a) : a)) }, false];
+      const args = visited.map(([a, i]) => (i && !invariant ? wrap(a) : a));
+      return [args.every((a, i) => a === node.args[i]) ? node : { ...node, args }, invariant];
     }
     case 'Subquery': {
-      const [expr, inv] = visit(node.expr);
-      return [{ ...node, expr: inv ? wrap(expr) : expr }, node.atMs !== null];
+      const [e, inv] = visit(node.expr);
+      const expr = inv ? wrap(e) : e;
+      return [expr === node.expr ? node : { ...node, expr }, node.atMs !== null];
     }
   }
 }
