@@ -19,6 +19,8 @@ export function rowGroupKey(
   without: boolean,
   valueLabel: string,
 ): string {
+  // With `by` and no name but the value label's, nothing is kept: no label is read.
+  if (!without && names.length === 0) return '';
   let key = '';
   let j = 0;
   for (let i = 0; i < ls.length; i++) {
