@@ -9,7 +9,9 @@
  * - A label set is sorted by label name, names are unique, and no value is empty (a label
  *   with an empty value does not exist, as in Prometheus).
  * - Matchers arrive compiled (see {@link Matcher}); an adapter needs no regex engine.
- * - Any method may return its result directly or as a Promise.
+ * - Any method may return its result directly or as a Promise (a result returned directly
+ *   is used at once: an in-memory adapter saves the query a pass through the microtask
+ *   queue per read).
  *
  * Native histograms: a series carries chunks of one {@link SampleChunk} kind at a time;
  * today only `'float'` exists. A histogram chunk kind will be added beside it, so adapters
