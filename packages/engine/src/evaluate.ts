@@ -203,7 +203,6 @@ function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
 /** What {@link loadSeries} read: each select's series, by select id. */
 interface Loaded {
   readonly series: Map<number, LoadedSeries>;
-  readonly samples: number;
   readonly maxSeries: number;
 }
 
@@ -363,18 +362,16 @@ function collectSeries(
   opts: ResolvedOptions,
 ): Loaded {
   const series = new Map<number, LoadedSeries>();
-  let samples = 0;
   let maxSeries = 0;
   for (let i = 0; i < selects.length; i++) {
     if (opts.signal?.aborted) break;
     const loaded = reads[i]!;
     // A storage returns each series once.
     markDistinct(loaded.labels);
-    samples += loaded.sampleCount;
     series.set(selects[i]!.id, loaded);
     maxSeries = Math.max(maxSeries, loaded.labels.length);
   }
-  return { series, samples, maxSeries };
+  return { series, maxSeries };
 }
 
 /** Concatenates the samples of `found` inside the select's range. */

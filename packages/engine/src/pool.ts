@@ -131,39 +131,35 @@ export function withQueryBuffers<T>(buffers: QueryBuffers, f: () => T): T {
   }
 }
 
+/** A typed array type: its constructors for a length and for a view of a buffer. */
+interface TypedArrayType<T> {
+  new (length: number): T;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
 /**
- * Where an intermediate array of `bytes` bytes comes from: a pooled buffer of its own
- * ('pool'), a cut of the query's slab ('slab'), or a typed array of its own ('own':
- * outside a query, and up to {@link ON_HEAP_BYTES}, which V8 keeps inside its heap).
+ * A typed array of `n` elements for an intermediate value, zero-filled if `zero`: a view
+ * of a pooled buffer of its own (from {@link MIN_BYTES} bytes), of a cut of the query's
+ * slab (smaller), or an array of its own (outside a query, and up to
+ * {@link ON_HEAP_BYTES}, which V8 keeps inside its heap).
  */
-function source(bytes: number): 'pool' | 'slab' | 'own' {
-  if (current === null || bytes <= ON_HEAP_BYTES) return 'own';
-  return bytes >= MIN_BYTES ? 'pool' : 'slab';
-}
-
-/** A Float64Array of `n` elements for an intermediate value, zero-filled if `zero`. */
-function f64Of(n: number, zero: boolean): Float64Array {
-  const from = source(n * 8);
-  if (from === 'pool') return new Float64Array(current!.take(n * 8, zero), 0, n);
-  if (from === 'own') return new Float64Array(n);
-  const at = current!.cut(n * 8);
-  const a = new Float64Array(current!.slab!, at, n);
-  return zero ? a.fill(0) : a;
-}
-
-/** A Uint8Array of `n` elements for an intermediate value, zero-filled if `zero`. */
-function u8Of(n: number, zero: boolean): Uint8Array {
-  const from = source(n);
-  if (from === 'pool') return new Uint8Array(current!.take(n, zero), 0, n);
-  if (from === 'own') return new Uint8Array(n);
-  const at = current!.cut(n);
-  const a = new Uint8Array(current!.slab!, at, n);
+function intermediate<T extends { fill(value: number): T }>(
+  type: TypedArrayType<T>,
+  n: number,
+  zero: boolean,
+): T {
+  const bytes = n * type.BYTES_PER_ELEMENT;
+  if (current === null || bytes <= ON_HEAP_BYTES) return new type(n);
+  if (bytes >= MIN_BYTES) return new type(current.take(bytes, zero), 0, n);
+  const at = current.cut(bytes); // may start a new slab: read `slab` after it
+  const a = new type(current.slab!, at, n);
   return zero ? a.fill(0) : a;
 }
 
 /** A zero-filled Float64Array of `n` elements for an intermediate value. */
 export function f64(n: number): Float64Array {
-  return f64Of(n, true);
+  return intermediate(Float64Array, n, true);
 }
 
 /**
@@ -171,33 +167,25 @@ export function f64(n: number): Float64Array {
  * full (a kernel's output): taken from the pool without zero-filling it.
  */
 export function f64Unfilled(n: number): Float64Array {
-  return f64Of(n, false);
+  return intermediate(Float64Array, n, false);
 }
 
 /** A Uint8Array of `n` elements written in full by its producer (see {@link f64Unfilled}). */
 export function u8Unfilled(n: number): Uint8Array {
-  return u8Of(n, false);
+  return intermediate(Uint8Array, n, false);
 }
 
 /** A zero-filled Uint8Array of `n` elements for an intermediate value. */
 export function u8(n: number): Uint8Array {
-  return u8Of(n, true);
+  return intermediate(Uint8Array, n, true);
 }
 
 /** A zero-filled Uint32Array of `n` elements for an intermediate value. */
 export function u32(n: number): Uint32Array {
-  const from = source(n * 4);
-  if (from === 'pool') return new Uint32Array(current!.take(n * 4), 0, n);
-  if (from === 'own') return new Uint32Array(n);
-  const at = current!.cut(n * 4);
-  return new Uint32Array(current!.slab!, at, n).fill(0);
+  return intermediate(Uint32Array, n, true);
 }
 
 /** A zero-filled Int32Array of `n` elements for an intermediate value. */
 export function i32(n: number): Int32Array {
-  const from = source(n * 4);
-  if (from === 'pool') return new Int32Array(current!.take(n * 4), 0, n);
-  if (from === 'own') return new Int32Array(n);
-  const at = current!.cut(n * 4);
-  return new Int32Array(current!.slab!, at, n).fill(0);
+  return intermediate(Int32Array, n, true);
 }

@@ -302,10 +302,7 @@ function countValues(
   // stop reading a row's labels after the last of them (at once for `by ()`), instead of
   // reading on to where the value label would sort.
   const keyNames = without ? names : names.filter((n) => n !== valueLabel);
-  // With `by ()` (or no grouping) all rows make one group, row group 0 (as `rowGroup`
-  // starts): no other row's key is needed, and no row's labels are read.
-  const keyedRows = !without && keyNames.length === 0 ? Math.min(nRows, 1) : nRows;
-  for (let r = 0; r < keyedRows; r++) {
+  for (let r = 0; r < nRows; r++) {
     const key = rowGroupKey(input.labels[r]!, keyNames, without, valueLabel);
     let g = groupIndex.get(key);
     if (g === undefined) {
