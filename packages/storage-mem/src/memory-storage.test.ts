@@ -352,6 +352,48 @@ describe('MemoryStorage reads', () => {
     ).toEqual(expected);
   });
 
+  it('answers a matcher list passed again from what it found, until series change', () => {
+    const s = fixture();
+    // The same array each time, as the engine passes a parsed query's matchers.
+    const matchers = [compileMatcher('=', '__name__', 'm'), compileMatcher('=', 'job', 'api')];
+    expect(names(s.select(matchers, hints()))).toEqual([
+      '__name__=m,instance=a,job=api',
+      '__name__=m,instance=b,job=api',
+    ]);
+    // A new series of that job is found by the same list.
+    s.addSeries({ __name__: 'm', job: 'api', instance: 'c' }, [0], [1]);
+    expect(s.select(matchers, hints())).toHaveLength(3);
+    // The array changed in place: its new matchers decide.
+    matchers[1] = compileMatcher('=~', 'job', 'web|none');
+    expect(names(s.select(matchers, hints()))).toEqual(['__name__=m,job=web']);
+    // A deleted series is gone from the answer.
+    s.deleteSeries([compileMatcher('=', 'job', 'web')]);
+    expect(s.select(matchers, hints())).toEqual([]);
+    // More lists than are kept by list: each still gets its own series.
+    const lists = Array.from({ length: 40 }, (_, i) => [
+      compileMatcher('=', 'instance', i % 2 === 0 ? 'a' : 'b'),
+    ]);
+    for (let round = 0; round < 2; round++) {
+      for (const [i, list] of lists.entries()) {
+        expect(names(s.select(list, hints()))).toEqual([
+          `__name__=m,instance=${i % 2 === 0 ? 'a' : 'b'},job=api`,
+        ]);
+      }
+    }
+  });
+
+  it('answers a list of one `=` matcher passed again from the index, until series change', () => {
+    const s = fixture();
+    const db = [compileMatcher('=', 'job', 'db')];
+    expect(s.select(db, hints())).toEqual([]);
+    s.addSeries({ __name__: 'n', job: 'db' }, [0], [1]);
+    expect(names(s.select(db, hints()))).toEqual(['__name__=n,job=db']);
+    s.addSeries({ __name__: 'o', job: 'db' }, [0], [1]);
+    expect(names(s.select(db, hints()))).toEqual(['__name__=n,job=db', '__name__=o,job=db']);
+    s.deleteSeries([compileMatcher('=', '__name__', 'n')]);
+    expect(names(s.select(db, hints()))).toEqual(['__name__=o,job=db']);
+  });
+
   it('honours hints.limit', () => {
     const s = fixture();
     const out = s.select([compileMatcher('=', '__name__', 'm')], { ...hints(), limit: 2 });

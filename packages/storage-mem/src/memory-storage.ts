@@ -204,6 +204,18 @@ export class MemoryStorage implements Storage {
   #postingsCache = new Map<string, Postings>();
   /** Ids held by {@link #postingsCache}, in all. */
   #postingsCached = 0;
+  /**
+   * The last reads' ids by their matcher list itself ({@link RECENT_LISTS} of them): an
+   * engine that keeps its compiled matchers with a parsed query (as promql-ts does) passes
+   * the same list each time the query runs, found here without building its text and
+   * hashing it. Emptied with {@link #postingsCache}.
+   */
+  readonly #recentLists: (readonly Matcher[] | null)[] = new Array(RECENT_LISTS).fill(null);
+  /** Each list's matchers when it was read (a caller may change an array it passes again). */
+  readonly #recentMatchers: (readonly Matcher[] | null)[] = new Array(RECENT_LISTS).fill(null);
+  readonly #recentIds: (Postings | null)[] = new Array(RECENT_LISTS).fill(null);
+  #recentNext = 0;
+  #recentUsed = false;
 
   constructor(options: MemoryStorageOptions = {}) {
     const range = options.chunkRangeMs ?? DEFAULT_CHUNK_RANGE_MS;
@@ -786,6 +798,24 @@ export class MemoryStorage implements Storage {
    */
   #postingsFor(matchers: readonly Matcher[]): Postings {
     if (matchers.length === 0) return this.#allPostings();
+    const lists = this.#recentLists;
+    for (let i = 0; i < RECENT_LISTS; i++) {
+      if (lists[i] === matchers && sameMatchers(this.#recentMatchers[i]!, matchers)) {
+        return this.#recentIds[i]!;
+      }
+    }
+    const ids = this.#postingsByText(matchers);
+    const at = this.#recentNext;
+    lists[at] = matchers;
+    this.#recentMatchers[at] = matchers.slice();
+    this.#recentIds[at] = ids;
+    this.#recentNext = (at + 1) % RECENT_LISTS;
+    this.#recentUsed = true;
+    return ids;
+  }
+
+  /** {@link #postingsFor} by the matchers' text. */
+  #postingsByText(matchers: readonly Matcher[]): Postings {
     // One `=` matcher is one lookup in the index: nothing to keep.
     if (matchers.length === 1 && matchers[0]!.type === '=') return this.#computePostings(matchers);
     let key = '';
@@ -804,12 +834,18 @@ export class MemoryStorage implements Storage {
   /** Series came or went: the lists of ids built before are out of date. */
   #seriesChanged(): void {
     this.#all = null;
-    if (this.#postingsCache.size > 0) this.#clearPostingsCache();
+    if (this.#postingsCache.size > 0 || this.#recentUsed) this.#clearPostingsCache();
   }
 
   #clearPostingsCache(): void {
     this.#postingsCache.clear();
     this.#postingsCached = 0;
+    if (this.#recentUsed) {
+      this.#recentLists.fill(null);
+      this.#recentMatchers.fill(null);
+      this.#recentIds.fill(null);
+      this.#recentUsed = false;
+    }
   }
 
   /** {@link #postingsFor}, from the index. */
@@ -865,6 +901,16 @@ const FROM_LAST = 3;
 
 /** Ids the cache of matcher sets' postings holds at most (16 MiB); emptied beyond. */
 const POSTINGS_CACHE_IDS = 1 << 22;
+
+/** Matcher lists whose ids {@link MemoryStorage} keeps by the list itself. */
+const RECENT_LISTS = 16;
+
+/** Whether two matcher lists hold the same matchers, in order. */
+function sameMatchers(a: readonly Matcher[], b: readonly Matcher[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Rough cost rank of evaluating a matcher through the index. */
 function cost(m: Matcher): number {
