@@ -14,6 +14,7 @@ import {
   type SeriesColumns,
   type Storage,
   type StorageSeries,
+  TimeoutError,
 } from './index.js';
 
 const S = 1000;
@@ -394,6 +395,53 @@ describe('range queries', () => {
 });
 
 describe('errors and limits', () => {
+  it('reports every failure through the returned promise, never by throwing', async () => {
+    const calls: [string, () => Promise<QueryResult>][] = [
+      ['parse', () => evaluate('sum(', storage, M, { kernels: referenceKernels() })],
+      ['time', () => evaluate('gauge', storage, Number.NaN, { kernels: referenceKernels() })],
+      [
+        'step',
+        () =>
+          evaluateRange(
+            'gauge',
+            storage,
+            { start: 0, end: M, stepMs: 0 },
+            {
+              kernels: referenceKernels(),
+            },
+          ),
+      ],
+      ['default kernels', () => evaluate('sum(', storage, M)],
+    ];
+    for (const [what, call] of calls) {
+      let p: Promise<QueryResult> | undefined;
+      expect(() => {
+        p = call();
+      }, what).not.toThrow();
+      await expect(p, what).rejects.toBeInstanceOf(Error);
+    }
+    // Answered at once, the result still comes in a promise.
+    const p = evaluate('gauge', storage, M, { kernels: referenceKernels() });
+    expect(p).toBeInstanceOf(Promise);
+    expect(vector(await p)).toEqual([['__name__=gauge,job=db', 2]]);
+  });
+
+  it('times out at the deadline the options give', async () => {
+    for (const timeoutMs of [0, -1]) {
+      await expect(
+        evaluate('sum(gauge)', storage, M, { kernels: referenceKernels(), timeoutMs }),
+      ).rejects.toBeInstanceOf(TimeoutError);
+    }
+    expect(
+      vector(
+        await evaluate('sum(gauge)', storage, M, {
+          kernels: referenceKernels(),
+          timeoutMs: 60_000,
+        }),
+      ),
+    ).toEqual([['', 2]]);
+  });
+
   it('refuses series made equal by dropping metric names, fused into an aggregation or not', async () => {
     const counter = regular(15 * S, [1, 2, 3, 4, 5]);
     const byName = arrayStorage([

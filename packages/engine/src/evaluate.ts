@@ -74,14 +74,18 @@ function toMs(t: TimeInput): number {
  * if (result.value.type === 'vector') for (const s of result.value.samples) console.log(s.metric, s.v);
  * ```
  */
-export async function evaluate(
+export function evaluate(
   query: string | Expr,
   storage: Storage,
   time: TimeInput,
   options: EvaluateOptions = {},
 ): Promise<QueryResult> {
-  const t = toMs(time);
-  return run(query, storage, { startMs: t, endMs: t, stepMs: 0 }, options);
+  try {
+    const t = toMs(time);
+    return settled(run(query, storage, { startMs: t, endMs: t, stepMs: 0 }, options));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
@@ -98,21 +102,36 @@ export async function evaluate(
  * const result = await evaluateRange('rate(x_total[5m])', storage, { start: end - 3_600_000, end, stepMs: 60_000 });
  * ```
  */
-export async function evaluateRange(
+export function evaluateRange(
   query: string | Expr,
   storage: Storage,
   range: RangeQuery,
   options: EvaluateOptions = {},
 ): Promise<QueryResult> {
-  const startMs = toMs(range.start);
-  const endMs = toMs(range.end);
-  if (!(range.stepMs > 0)) {
-    throw new ExecutionError(
-      'zero or negative query resolution step widths are not accepted. Try a positive integer',
+  try {
+    const startMs = toMs(range.start);
+    const endMs = toMs(range.end);
+    if (!(range.stepMs > 0)) {
+      throw new ExecutionError(
+        'zero or negative query resolution step widths are not accepted. Try a positive integer',
+      );
+    }
+    if (endMs < startMs) throw new ExecutionError('end timestamp must not be before start time');
+    return settled(
+      run(query, storage, { startMs, endMs, stepMs: Math.round(range.stepMs) }, options),
     );
+  } catch (e) {
+    return Promise.reject(e);
   }
-  if (endMs < startMs) throw new ExecutionError('end timestamp must not be before start time');
-  return run(query, storage, { startMs, endMs, stepMs: Math.round(range.stepMs) }, options);
+}
+
+/**
+ * The promise of a query's result. A query whose storage and kernels answer at once runs
+ * to its end without passing through the microtask queue, and its result is handed over
+ * in one resolved promise: an `async` function per level would add a pass per level.
+ */
+function settled<T>(v: MaybePromise<T>): Promise<T> {
+  return isPromise(v) ? v : Promise.resolve(v);
 }
 
 /**
@@ -150,14 +169,14 @@ interface Range {
   readonly stepMs: number;
 }
 
-async function run(
+/** Parses, plans, reads and evaluates; synchronous unless the storage or kernels are not. */
+function run(
   query: string | Expr,
   storage: Storage,
   range: Range,
   options: EvaluateOptions,
-): Promise<QueryResult> {
+): MaybePromise<QueryResult> {
   const began = performance.now();
-  const startedAt = Date.now();
   const opts = resolveOptions(options);
   const expr =
     typeof query === 'string' ? parseCached(query, opts.experimental, opts.compat) : query;
@@ -174,25 +193,34 @@ async function run(
   }
   const queryText = typeof query === 'string' ? query : print(query);
   const plan = lower(expr, range, opts);
-  const planned = performance.now();
-  const kernels = options.kernels ?? (await defaultKernels());
-  // Intermediate arrays (and the packed reads) come from reused buffers, given back when
-  // the query ends; the result's own arrays are fresh.
-  const buffers = new QueryBuffers();
-  try {
-    // A storage that answers at once (as MemoryStorage does) is not awaited: each await
-    // is a pass through the microtask queue, and a query would pay several.
-    const reads = loadSeries(plan, storage, opts, buffers);
-    const loaded = isPromise(reads) ? await reads : reads;
-    return evaluateLoaded(plan, loaded, opts, kernels, buffers, range, queryText, {
-      began,
-      parsed,
-      planned,
-      startedAt,
+  const times = { began, parsed, planned: performance.now() };
+  const execute = (kernels: Kernels): MaybePromise<QueryResult> => {
+    // Intermediate arrays (and the packed reads) come from reused buffers, given back when
+    // the query ends; the result's own arrays are fresh.
+    const buffers = new QueryBuffers();
+    const finish = (loaded: Loaded): QueryResult => {
+      try {
+        return evaluateLoaded(plan, loaded, opts, kernels, buffers, range, queryText, times);
+      } finally {
+        buffers.release();
+      }
+    };
+    let reads: MaybePromise<Loaded>;
+    try {
+      // A storage that answers at once (as MemoryStorage does) is not awaited.
+      reads = loadSeries(plan, storage, opts, buffers);
+    } catch (e) {
+      buffers.release();
+      throw e;
+    }
+    if (!isPromise(reads)) return finish(reads);
+    return reads.then(finish, (e: unknown) => {
+      buffers.release();
+      throw e;
     });
-  } finally {
-    buffers.release();
-  }
+  };
+  if (options.kernels !== undefined) return execute(options.kernels);
+  return defaultKernels().then(execute);
 }
 
 /** Whether a storage's answer is a promise (a `then` method) rather than the value. */
@@ -202,7 +230,7 @@ function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
 
 /** What {@link loadSeries} read: each select's series, by select id. */
 interface Loaded {
-  readonly series: Map<number, LoadedSeries>;
+  readonly series: readonly (LoadedSeries | undefined)[];
   readonly maxSeries: number;
 }
 
@@ -214,14 +242,14 @@ function evaluateLoaded(
   buffers: QueryBuffers,
   range: Range,
   queryText: string,
-  times: { began: number; parsed: number; planned: number; startedAt: number },
+  times: { began: number; parsed: number; planned: number },
 ): QueryResult {
-  const { began, parsed, planned, startedAt } = times;
+  const { began, parsed, planned } = times;
   const isRange = range.stepMs > 0;
   const grid: Grid = isRange
     ? makeGrid(range.startMs, range.endMs, range.stepMs)
     : { startMs: range.startMs, endMs: range.startMs, stepMs: 1, nSteps: 1 };
-  const ctx = new EvalContext(kernels, opts, grid, isRange, loaded.series, startedAt);
+  const ctx = new EvalContext(kernels, opts, grid, isRange, loaded.series, began);
   try {
     const result = withQueryBuffers(buffers, () =>
       toQueryValue(ctx, evaluateInBatches(ctx, plan, grid, loaded.maxSeries), grid, isRange),
@@ -335,25 +363,33 @@ function loadSeries(
   buffers: QueryBuffers,
 ): MaybePromise<Loaded> {
   // Every read starts before any is awaited: a remote storage's run side by side.
-  const reads = plan.selects.map((s): MaybePromise<LoadedSeries> => {
+  const { selects } = plan;
+  const reads: MaybePromise<LoadedSeries>[] = new Array(selects.length);
+  let pending = false;
+  for (let i = 0; i < selects.length; i++) {
+    const s = selects[i]!;
+    let read: MaybePromise<LoadedSeries>;
     if (storage.selectColumns !== undefined) {
-      const columns = (c: SeriesColumns): LoadedSeries => {
-        const copy = (from: number, to: number, ts: Float64Array, values: Float64Array) =>
-          c.copy(from, to, ts, values);
-        return new LoadedSeries(c.labels as Labels[], c.offsets, copy);
-      };
       const c = storage.selectColumns(s.matchers, s.hints);
-      return isPromise(c) ? c.then(columns) : columns(c);
+      read = isPromise(c) ? c.then(fromColumns) : fromColumns(c);
+    } else {
+      const packed = (found: readonly StorageSeries[]): LoadedSeries =>
+        withQueryBuffers(buffers, () => pack(s, found));
+      const found = storage.select(s.matchers, s.hints);
+      read = isPromise(found) ? found.then(packed) : packed(found);
     }
-    const packed = (found: readonly StorageSeries[]): LoadedSeries =>
-      withQueryBuffers(buffers, () => pack(s, found));
-    const found = storage.select(s.matchers, s.hints);
-    return isPromise(found) ? found.then(packed) : packed(found);
-  });
-  if (reads.some(isPromise)) {
-    return Promise.all(reads).then((all) => collectSeries(plan.selects, all, opts));
+    if (isPromise(read)) pending = true;
+    reads[i] = read;
   }
-  return collectSeries(plan.selects, reads as LoadedSeries[], opts);
+  if (pending) return Promise.all(reads).then((all) => collectSeries(selects, all, opts));
+  return collectSeries(selects, reads as LoadedSeries[], opts);
+}
+
+/** A read's series from the storage's columns; their samples are copied when used. */
+function fromColumns(c: SeriesColumns): LoadedSeries {
+  const copy = (from: number, to: number, ts: Float64Array, values: Float64Array) =>
+    c.copy(from, to, ts, values);
+  return new LoadedSeries(c.labels as Labels[], c.offsets, copy);
 }
 
 function collectSeries(
@@ -361,14 +397,15 @@ function collectSeries(
   reads: readonly LoadedSeries[],
   opts: ResolvedOptions,
 ): Loaded {
-  const series = new Map<number, LoadedSeries>();
+  // By select id (the planner numbers its selects from 0).
+  const series: LoadedSeries[] = new Array(selects.length);
   let maxSeries = 0;
   for (let i = 0; i < selects.length; i++) {
     if (opts.signal?.aborted) break;
     const loaded = reads[i]!;
     // A storage returns each series once.
     markDistinct(loaded.labels);
-    series.set(selects[i]!.id, loaded);
+    series[selects[i]!.id] = loaded;
     maxSeries = Math.max(maxSeries, loaded.labels.length);
   }
   return { series, maxSeries };

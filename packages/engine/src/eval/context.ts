@@ -7,7 +7,7 @@ import { Annotations } from '../annotations.js';
 import { CanceledError, LimitError, TimeoutError, TOO_MANY_SAMPLES } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import type { SelectPlan } from '../plan/nodes.js';
-import type { Grid } from '../value.js';
+import type { Grid, Value } from '../value.js';
 import type { LoadedSeries } from './series.js';
 
 /** One running query. */
@@ -20,6 +20,9 @@ export class EvalContext {
   /** Samples read from storage. */
   totalQueryableSamples = 0;
   private readonly deadline: number;
+  /** Values counted as held, and the samples each was counted for (see evaluator.ts). */
+  readonly heldValues: Value[] = [];
+  readonly heldCounts: number[] = [];
 
   constructor(
     readonly kernels: Kernels,
@@ -28,15 +31,17 @@ export class EvalContext {
     readonly grid: Grid,
     /** True for `evaluateRange`, false for `evaluate`. */
     readonly isRangeQuery: boolean,
-    private readonly loaded: ReadonlyMap<number, LoadedSeries>,
-    startedAt: number,
+    /** By select id. */
+    private readonly loaded: readonly (LoadedSeries | undefined)[],
+    /** When the query began (`performance.now()`). */
+    began: number,
   ) {
-    this.deadline = startedAt + options.timeoutMs;
+    this.deadline = began + options.timeoutMs;
   }
 
   /** The series of a storage read. */
   series(select: SelectPlan): LoadedSeries {
-    const s = this.loaded.get(select.id);
+    const s = this.loaded[select.id];
     if (s === undefined) throw new Error(`select ${select.id} was not loaded`);
     return s;
   }
@@ -50,7 +55,7 @@ export class EvalContext {
   checkInterrupt(where = 'expression evaluation'): void {
     const signal = this.options.signal;
     if (signal?.aborted) throw new CanceledError(where);
-    if (Date.now() > this.deadline) throw new TimeoutError(where);
+    if (performance.now() > this.deadline) throw new TimeoutError(where);
   }
 
   /** Accounts for `n` more samples held; fails the query beyond `maxSamples`. */

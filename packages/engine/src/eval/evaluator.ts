@@ -39,20 +39,11 @@ import {
 } from '../value.js';
 import type { EvalContext } from './context.js';
 
-/** Points of each instant-vector value (counted once: values are not changed once built). */
-const pointCounts = new WeakMap<StepVectors, number>();
-
 /** Samples a value holds, for the `maxSamples` accounting. */
 export function sampleCount(v: Value): number {
   switch (v.kind) {
-    case 'vector': {
-      let n = pointCounts.get(v);
-      if (n === undefined) {
-        n = countPoints(v);
-        pointCounts.set(v, n);
-      }
-      return n;
-    }
+    case 'vector':
+      return countPoints(v);
     case 'scalar':
       return v.values.length;
     case 'range':
@@ -123,21 +114,37 @@ function evalFused(ctx: EvalContext, node: AggregatePlan, call: CallPlan, grid: 
   return result;
 }
 
-/** What each value was counted for when it became held (released by the same amount). */
-const heldCounts = new WeakMap<Value, number>();
-
+/**
+ * Counts `v` as held (see EvalContext.hold) and records what it was counted for, so that
+ * releasing it gives back the same amount. Held values are few at a time (one per level
+ * of the plan being evaluated): a list searched from its end, not a map.
+ */
 function held<V extends Value>(ctx: EvalContext, v: V): V {
   const n = sampleCount(v);
-  heldCounts.set(v, n);
+  const { heldValues, heldCounts } = ctx;
+  let i = heldValues.length - 1;
+  while (i >= 0 && heldValues[i] !== v) i--;
+  if (i >= 0) heldCounts[i] = n;
+  else {
+    heldValues.push(v);
+    heldCounts.push(n);
+  }
   ctx.hold(n);
   return v;
 }
 
 function release(ctx: EvalContext, ...values: Value[]): void {
+  const { heldValues, heldCounts } = ctx;
   for (const v of values) {
-    const n = heldCounts.get(v);
-    if (n === undefined) continue;
-    heldCounts.delete(v);
+    let i = heldValues.length - 1;
+    while (i >= 0 && heldValues[i] !== v) i--;
+    if (i < 0) continue;
+    const n = heldCounts[i]!;
+    // Swap with the last, then drop it.
+    heldValues[i] = heldValues[heldValues.length - 1]!;
+    heldCounts[i] = heldCounts[heldCounts.length - 1]!;
+    heldValues.pop();
+    heldCounts.pop();
     ctx.release(n);
   }
 }

@@ -37,8 +37,8 @@ export function contextFor(
     resolveOptions(options),
     grid,
     isRange,
-    new Map(),
-    Date.now(),
+    [],
+    performance.now(),
   );
 }
 

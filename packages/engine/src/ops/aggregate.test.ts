@@ -49,8 +49,8 @@ function context(grid: Grid, options: EvaluateOptions = {}): EvalContext {
     resolveOptions(options),
     grid,
     false,
-    new Map(),
-    Date.now(),
+    [],
+    performance.now(),
   );
 }
 

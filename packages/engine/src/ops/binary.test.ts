@@ -58,8 +58,8 @@ function context(grid: Grid, options: EvaluateOptions = {}): EvalContext {
     resolveOptions(options),
     grid,
     grid.nSteps > 1,
-    new Map(),
-    Date.now(),
+    [],
+    performance.now(),
   );
 }
 

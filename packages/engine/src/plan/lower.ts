@@ -115,7 +115,10 @@ class Lowerer {
 
   plan(expr: Expr): QueryPlan {
     const root = this.lower(expr, [], NO_ENCLOSING);
-    return { root: markStepInvariant(root), selects: [...this.selects.values()] };
+    // In id order: ids are numbered as the selects are made.
+    const selects: SelectPlan[] = [];
+    for (const s of this.selects.values()) selects.push(s);
+    return { root: markStepInvariant(root), selects };
   }
 
   private lower(e: Expr, path: readonly PathSubquery[], enclosing: Enclosing): PlanNode {
