@@ -133,7 +133,9 @@ export function projectionOrdinals(
   present: Uint8Array | null,
 ): Ordinals {
   const n = sets.length;
-  const kind = p.kind === 'all' ? 'all' : `${p.kind}${JSON.stringify(p.names)}`;
+  let kind: string = p.kind;
+  // The names, each after its length: no two lists give the same text.
+  if (p.kind !== 'all') for (const name of p.names) kind += `${name.length}:${name}`;
   // Rows left out are told by their presence flags (0 or 1; anything but 1 is left out).
   const extras = present === null ? [] : [present.map((f) => (f === 1 ? 1 : 0))];
   return derivedFromList(
@@ -185,7 +187,9 @@ export function labelOrder(sets: readonly Labels[]): Int32Array {
   return derivedFromList('order', sets, () => {
     const order = sets.map((_, i) => i);
     order.sort((a, b) => compareLabels(sets[a]!, sets[b]!));
-    return Int32Array.from(order);
+    const out = new Int32Array(order.length);
+    for (let i = 0; i < order.length; i++) out[i] = order[i]!;
+    return out;
   });
 }
 

@@ -91,15 +91,30 @@ export function keyWithoutLabels(ls: Labels, names: readonly string[]): string {
 /** `ls` with only the labels named in `names` kept. */
 export function keepLabels(ls: Labels, names: readonly string[]): Labels {
   const set = names.length > 8 ? new Set(names) : null;
-  return ls.filter((l) => (set ? set.has(l.name) : names.includes(l.name)));
+  const out: Label[] = [];
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    if (set !== null ? set.has(l.name) : isNamed(names, l.name)) out.push(l);
+  }
+  return out;
 }
 
 /** `ls` without the labels named in `names`. */
 export function dropLabels(ls: Labels, names: readonly string[]): Labels {
   if (names.length === 0) return ls;
   const set = names.length > 8 ? new Set(names) : null;
-  const out = ls.filter((l) => !(set ? set.has(l.name) : names.includes(l.name)));
+  const out: Label[] = [];
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i]!;
+    if (!(set !== null ? set.has(l.name) : isNamed(names, l.name))) out.push(l);
+  }
   return out.length === ls.length ? ls : out;
+}
+
+/** Whether `name` is one of the few `names` (a loop: no call into the runtime). */
+function isNamed(names: readonly string[], name: string): boolean {
+  for (let i = 0; i < names.length; i++) if (names[i] === name) return true;
+  return false;
 }
 
 /**

@@ -148,19 +148,34 @@ export function countPoints(v: StepVectors): number {
 }
 
 /**
+ * A 32-bit view of the whole buffer under `mask`, for {@link countOnes} over many of its
+ * rows: one view for all of them instead of one per call.
+ */
+export function maskWords(mask: Uint8Array): Uint32Array {
+  return new Uint32Array(mask.buffer, 0, mask.buffer.byteLength >>> 2);
+}
+
+/**
  * How many of `mask[from..to)` are 1, for a mask of 0/1 bytes: four bytes at a time where
  * the bytes are aligned (a 32-bit word of 0/1 bytes times 0x01010101 holds their sum in
- * its top byte).
+ * its top byte). `words` is {@link maskWords} of `mask`, when the caller has it.
  */
-export function countOnes(mask: Uint8Array, from: number, to: number): number {
+export function countOnes(
+  mask: Uint8Array,
+  from: number,
+  to: number,
+  words: Uint32Array | null = null,
+): number {
   let n = 0;
   let i = from;
   const abs = mask.byteOffset + i;
   for (let head = (4 - (abs & 3)) & 3; head > 0 && i < to; head--) n += mask[i++]!;
   if (to - i >= 4) {
-    const words = new Uint32Array(mask.buffer, mask.byteOffset + i, (to - i) >>> 2);
-    for (let w = 0; w < words.length; w++) n += Math.imul(words[w]!, 0x01010101) >>> 24;
-    i += words.length << 2;
+    const count = (to - i) >>> 2;
+    const first = (mask.byteOffset + i) >>> 2;
+    const w32 = words ?? maskWords(mask);
+    for (let w = first; w < first + count; w++) n += Math.imul(w32[w]!, 0x01010101) >>> 24;
+    i += count << 2;
   }
   while (i < to) n += mask[i++]!;
   return n;

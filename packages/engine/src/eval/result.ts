@@ -12,6 +12,7 @@ import { i32 } from '../pool.js';
 import type { InstantSample, QueryValue, RangeSeries } from '../result.js';
 import {
   countOnes,
+  maskWords,
   type Grid,
   mergeSameLabelsets,
   type RangeVectors,
@@ -123,9 +124,10 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const count = i32(nRows);
   // Doubles each row takes in the blocks: its values, and its timestamps if it has gaps.
   const need = i32(nRows);
+  const words = maskWords(mask);
   for (let r = 0; r < nRows; r++) {
     const base = r * nSteps;
-    const n = countOnes(mask, base, base + nSteps);
+    const n = countOnes(mask, base, base + nSteps, words);
     if (n === 0) continue;
     count[r] = n;
     need[r] = n;

@@ -10,6 +10,7 @@ import { u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import {
   countOnes,
+  maskWords,
   type Grid,
   makeGrid,
   type RangeVectors,
@@ -48,8 +49,9 @@ export function subqueryResult(plan: SubqueryPlan, inner: Value, innerGrid: Grid
   const labels: Labels[] = [];
   const rows: number[] = [];
   const counts: number[] = [];
+  const words = maskWords(mask);
   for (let r = 0; r < inner.labels.length; r++) {
-    const n = countOnes(mask, r * nSteps, (r + 1) * nSteps);
+    const n = countOnes(mask, r * nSteps, (r + 1) * nSteps, words);
     if (n === 0) continue;
     rows.push(r);
     counts.push(n);
