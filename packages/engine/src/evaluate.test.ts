@@ -308,6 +308,30 @@ describe('range queries', () => {
     await expect(evaluate('c_total', failing('reject'), 0)).rejects.toThrow('storage down');
   });
 
+  it("puts a read's own columns in the query's memory when the storage takes it", async () => {
+    const many = Array.from({ length: 30 }, (_, r) => ({
+      labels: { __name__: 'c_total', job: `j${r % 3}`, i: `${r}` },
+      samples: regular(
+        15 * S,
+        Array.from({ length: 200 }, (_, i) => i * (r + 1)),
+      ),
+    }));
+    const storage = columnStorage(many);
+    const q = 'sum by (job) (rate(c_total[5m])) / on () group_left sum(c_total)';
+    const range = { start: 10 * M, end: 40 * M, stepMs: 30 * S };
+    const want = (await evaluateRange(q, arrayStorage(many), range)).value;
+    // Twice: the second query runs on memory the first gave back.
+    for (let round = 0; round < 2; round++) {
+      storage.given.length = 0;
+      expect((await evaluateRange(q, storage, range)).value).toEqual(want);
+      expect(storage.given.length).toBeGreaterThan(0);
+      for (const g of storage.given) {
+        expect(g.bytes.every((b) => b === 0)).toBe(true);
+        expect(g.byteOffset % 8).toBe(0);
+      }
+    }
+  });
+
   it('aggregates a range function in one pass as it would after it', async () => {
     const many = Array.from({ length: 90 }, (_, r) => ({
       labels: { __name__: r % 4 === 0 ? 'g' : 'c_total', job: `j${r % 3}`, i: `${r}` },

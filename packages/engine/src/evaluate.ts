@@ -17,7 +17,7 @@ import { parseCached } from './parse-cache.js';
 import { explainPlan } from './plan/explain.js';
 import { lower } from './plan/lower.js';
 import type { QueryPlan, SelectPlan } from './plan/nodes.js';
-import { f64, QueryBuffers, u32, withQueryBuffers } from './pool.js';
+import { f64, QueryBuffers, u8, u32, withQueryBuffers } from './pool.js';
 import type { QueryResult } from './result.js';
 import type { Labels, MaybePromise, SeriesColumns, Storage, StorageSeries } from './storage.js';
 import {
@@ -364,13 +364,15 @@ function loadSeries(
 ): MaybePromise<Loaded> {
   // Every read starts before any is awaited: a remote storage's run side by side.
   const { selects } = plan;
+  // The reads' own columns go in the query's buffers, given back when it ends.
+  const memory = (bytes: number): Uint8Array => withQueryBuffers(buffers, () => u8(bytes));
   const reads: MaybePromise<LoadedSeries>[] = new Array(selects.length);
   let pending = false;
   for (let i = 0; i < selects.length; i++) {
     const s = selects[i]!;
     let read: MaybePromise<LoadedSeries>;
     if (storage.selectColumns !== undefined) {
-      const c = storage.selectColumns(s.matchers, s.hints);
+      const c = storage.selectColumns(s.matchers, s.hints, memory);
       read = isPromise(c) ? c.then(fromColumns) : fromColumns(c);
     } else {
       const packed = (found: readonly StorageSeries[]): LoadedSeries =>

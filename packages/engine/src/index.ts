@@ -72,6 +72,7 @@ export type {
   MaybePromise,
   MetricMetadata,
   MetricType,
+  ReadMemory,
   SampleChunk,
   SelectHints,
   SeriesColumns,

@@ -159,6 +159,13 @@ export interface SeriesColumns {
   copy(from: number, to: number, timestamps: Float64Array, values: Float64Array): void;
 }
 
+/**
+ * Bytes for a read's own columns, from the engine's buffers for the query (see
+ * {@link Storage.selectColumns}): `bytes` zero-filled bytes starting at a multiple of 8
+ * in their buffer, valid until the query ends.
+ */
+export type ReadMemory = (bytes: number) => Uint8Array;
+
 /** A value that may be returned directly or through a Promise. */
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -179,8 +186,17 @@ export interface Storage {
    * out of the storage on demand (no object per series or chunk, and no copy of every
    * sample at once). The engine uses it when present; an adapter that holds its samples
    * in memory can copy them straight from there.
+   *
+   * `memory`, when given, hands out zero-filled bytes that stay valid until the query
+   * ends, as long as the returned columns may be used: a place for the read's own
+   * columns (its offsets and whatever `copy` needs to find the samples) without a
+   * system allocation of its own. Call it before returning (or settling the promise).
    */
-  selectColumns?(matchers: readonly Matcher[], hints: SelectHints): MaybePromise<SeriesColumns>;
+  selectColumns?(
+    matchers: readonly Matcher[],
+    hints: SelectHints,
+    memory?: ReadMemory,
+  ): MaybePromise<SeriesColumns>;
 
   /**
    * Sorted, unique label names of the series that match all `matchers` (all series when

@@ -6,6 +6,7 @@ import { compareLabels, labelsFrom } from '../src/labels.js';
 import type {
   Labels,
   Matcher,
+  ReadMemory,
   SelectHints,
   SeriesColumns,
   Storage,
@@ -93,10 +94,19 @@ export function regular(stepMs: number, values: readonly (number | null)[]): [nu
  * {@link arrayStorage} that also answers `selectColumns`, as a storage holding its
  * samples in memory does: the engine then copies samples out on demand.
  */
-export function columnStorage(series: readonly TestSeries[]): Storage & { selects: number } {
+export function columnStorage(
+  series: readonly TestSeries[],
+): Storage & { selects: number; given: { bytes: Uint8Array; byteOffset: number }[] } {
   const storage = arrayStorage(series);
+  // What the engine's `memory` gave, as handed out (checked by tests).
+  const given: { bytes: Uint8Array; byteOffset: number }[] = [];
   return Object.assign(storage, {
-    selectColumns(matchers: readonly Matcher[], hints: SelectHints): SeriesColumns {
+    given,
+    selectColumns(
+      matchers: readonly Matcher[],
+      hints: SelectHints,
+      memory?: ReadMemory,
+    ): SeriesColumns {
       const found = storage.select(matchers, hints) as StorageSeries[];
       const parts = found.map((s) => {
         const { timestamps, values } = s.chunks[0]!;
@@ -105,7 +115,13 @@ export function columnStorage(series: readonly TestSeries[]): Storage & { select
         if (hi < 0) hi = timestamps.length;
         return { ts: timestamps.subarray(lo, hi), values: values.subarray(lo, hi) };
       });
-      const offsets = new Uint32Array(found.length + 1);
+      let offsets: Uint32Array = new Uint32Array(found.length + 1);
+      if (memory !== undefined) {
+        // As an adapter would: its offsets in the query's memory.
+        const m = memory(4 * (found.length + 1));
+        given.push({ bytes: m.slice(), byteOffset: m.byteOffset });
+        offsets = new Uint32Array(m.buffer, m.byteOffset, found.length + 1);
+      }
       parts.forEach((p, i) => {
         offsets[i + 1] = offsets[i]! + p.ts.length;
       });

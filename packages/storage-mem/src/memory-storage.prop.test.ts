@@ -191,26 +191,42 @@ function checkReads(
   }
   expect(got).toEqual(want);
   // The column read holds exactly the same samples (bit for bit), whether copied out
-  // at once or in two parts split at any series.
-  const columns = storage.selectColumns([], hints(start, end));
-  const n = columns.labels.length;
-  const total = columns.offsets[n]!;
-  for (const split of new Set([0, n >> 1, n])) {
-    const ts = new Float64Array(total);
-    const vs = new Float64Array(total);
-    const at = columns.offsets[split]!;
-    columns.copy(0, split, ts.subarray(0, at), vs.subarray(0, at));
-    columns.copy(split, n, ts.subarray(at), vs.subarray(at));
-    const gotColumns = new Map<string, [number, bigint][]>();
-    columns.labels.forEach((ls, i) => {
-      const samples: [number, bigint][] = [];
-      for (let k = columns.offsets[i]!; k < columns.offsets[i + 1]!; k++) {
-        samples.push([ts[k]!, bitsOf(vs, k)]);
-      }
-      gotColumns.set(keyOf(ls), samples);
-    });
-    expect(gotColumns).toEqual(want);
+  // at once or in two parts split at any series, and whether its own columns are in
+  // memory the engine gives (zero-filled, at an offset in a larger buffer) or its own.
+  const given: Uint8Array[] = [];
+  const memory = (bytes: number) => {
+    // Other data around the given bytes, which the read must leave alone.
+    const buffer = new Uint8Array(bytes + 64).fill(0xab);
+    const m = buffer.subarray(24, 24 + bytes).fill(0);
+    given.push(m);
+    return m;
+  };
+  const inGiven = storage.selectColumns([], hints(start, end), memory);
+  expect(given).toHaveLength(1);
+  expect(inGiven.offsets.buffer).toBe(given[0]!.buffer);
+  for (const columns of [storage.selectColumns([], hints(start, end)), inGiven]) {
+    const n = columns.labels.length;
+    const total = columns.offsets[n]!;
+    for (const split of new Set([0, n >> 1, n])) {
+      const ts = new Float64Array(total);
+      const vs = new Float64Array(total);
+      const at = columns.offsets[split]!;
+      columns.copy(0, split, ts.subarray(0, at), vs.subarray(0, at));
+      columns.copy(split, n, ts.subarray(at), vs.subarray(at));
+      const gotColumns = new Map<string, [number, bigint][]>();
+      columns.labels.forEach((ls, i) => {
+        const samples: [number, bigint][] = [];
+        for (let k = columns.offsets[i]!; k < columns.offsets[i + 1]!; k++) {
+          samples.push([ts[k]!, bitsOf(vs, k)]);
+        }
+        gotColumns.set(keyOf(ls), samples);
+      });
+      expect(gotColumns).toEqual(want);
+    }
   }
+  const around = new Uint8Array(given[0]!.buffer);
+  const outside = [...around.subarray(0, 24), ...around.subarray(24 + given[0]!.length)];
+  expect(outside.every((b) => b === 0xab)).toBe(true);
   // Only the newest sample of each series, when that is all the reader needs.
   const latest = storage.selectColumns([], { ...hints(start, end), latestOnly: true });
   const m = latest.labels.length;

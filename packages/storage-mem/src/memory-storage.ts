@@ -11,6 +11,7 @@ import {
   type Labels,
   type Matcher,
   type MetricMetadata,
+  type ReadMemory,
   type SelectHints,
   type SeriesColumns,
   type Storage,
@@ -437,7 +438,11 @@ export class MemoryStorage implements Storage {
    * read through the series instead). Other ranges go through the series, and a copy
    * that finds fewer samples than counted fails with a `StorageError` (`changed`).
    */
-  selectColumns(matchers: readonly Matcher[], hints: SelectHints): SeriesColumns {
+  selectColumns(
+    matchers: readonly Matcher[],
+    hints: SelectHints,
+    memory?: ReadMemory,
+  ): SeriesColumns {
     const ids = this.#postingsFor(matchers);
     const start = hints.startMs;
     const end = hints.endMs;
@@ -450,10 +455,13 @@ export class MemoryStorage implements Storage {
     const n = Math.min(ids.length, limit);
     // The read's columns share one buffer: a typed array with a buffer of its own costs
     // a system allocation and the garbage collector's bookkeeping (microseconds each),
-    // a view of a shared one next to nothing.
+    // a view of a shared one next to nothing. The engine's memory for the query, when it
+    // gives some, saves even that one.
     const doubles = latest ? 2 : 1;
-    const buffer = new ArrayBuffer(8 * doubles * n + 4 * (4 * n + 1) + n);
-    let used = 0;
+    const bytes = 8 * doubles * n + 4 * (4 * n + 1) + n;
+    const given = memory?.(bytes);
+    const buffer = given?.buffer ?? new ArrayBuffer(bytes);
+    let used = given?.byteOffset ?? 0;
     const cut = (bytes: number): number => {
       const here = used;
       used += bytes;

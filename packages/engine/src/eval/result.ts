@@ -12,8 +12,8 @@ import { i32 } from '../pool.js';
 import type { InstantSample, QueryValue, RangeSeries } from '../result.js';
 import {
   countOnes,
-  maskWords,
   type Grid,
+  maskWords,
   mergeSameLabelsets,
   type RangeVectors,
   type StepVectors,

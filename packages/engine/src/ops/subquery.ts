@@ -10,9 +10,9 @@ import { u32 } from '../pool.js';
 import type { Labels } from '../storage.js';
 import {
   countOnes,
-  maskWords,
   type Grid,
   makeGrid,
+  maskWords,
   type RangeVectors,
   stepTimes,
   type Value,
