@@ -107,15 +107,20 @@ export function rangeInput(v: RangeVectors): SeriesBatch | SeriesSource {
 /**
  * An instant-vector value of `rows` rows for a kernel to write: the kernels write every
  * cell of their output (see @promql-ts/kernels' StepMatrix), so its arrays come from the
- * pool as they are, without zero-filling.
+ * pool as they are, without zero-filling; or the values go in `values` (of
+ * `labels.length × nSteps`), given by the caller.
  */
-export function kernelOutputVectors(labels: Labels[], nSteps: number): StepVectors {
+export function kernelOutputVectors(
+  labels: Labels[],
+  nSteps: number,
+  values?: Float64Array,
+): StepVectors {
   const n = labels.length * nSteps;
   return {
     kind: 'vector',
     labels,
     dropName: u8(labels.length),
-    values: f64Unfilled(n),
+    values: values ?? f64Unfilled(n),
     mask: u8Unfilled(n),
     nSteps,
   };
