@@ -16,7 +16,7 @@ import { type EvaluateOptions, type ResolvedOptions, resolveOptions } from './op
 import { parseCached } from './parse-cache.js';
 import { explainPlan } from './plan/explain.js';
 import { lower } from './plan/lower.js';
-import type { PlanNode, QueryPlan, SelectPlan } from './plan/nodes.js';
+import type { QueryPlan, SelectPlan } from './plan/nodes.js';
 import { f64, QueryBuffers, u8, u32, withQueryBuffers } from './pool.js';
 import type { QueryResult } from './result.js';
 import type { Labels, MaybePromise, SeriesColumns, Storage, StorageSeries } from './storage.js';
@@ -292,7 +292,7 @@ function evaluateInBatches(
   const perBatch = Math.max(1, Math.floor(ctx.options.maxBatchCells / Math.max(1, maxSeries)));
   if (grid.nSteps <= perBatch) {
     // One batch: the root's value is the range query's result (see EvalContext.resultNode).
-    if (ctx.isRangeQuery) ctx.resultNode = resultSource(plan.root);
+    if (ctx.isRangeQuery) ctx.resultNode = plan.root;
     return evaluateNode(ctx, plan.root, grid);
   }
   const parts: { grid: Grid; value: Value }[] = [];
@@ -308,18 +308,6 @@ function evaluateInBatches(
     parts.push({ grid: sub, value: evaluateNode(ctx, plan.root, sub) });
   }
   return concatSteps(parts, grid);
-}
-
-/** Functions whose result has their argument's values (shared, see functions/labels.ts). */
-const LABELS_ONLY: ReadonlySet<string> = new Set(['label_replace', 'label_join']);
-
-/** The node whose values are the root's: the root, or what label functions there rewrite. */
-function resultSource(root: PlanNode): PlanNode {
-  let node = root;
-  while (node.kind === 'Call' && LABELS_ONLY.has(node.func) && node.args.length > 0) {
-    node = node.args[0]!;
-  }
-  return node;
 }
 
 /** Joins the values of consecutive batches of steps into one value over `grid`. */
