@@ -290,11 +290,7 @@ function evaluateInBatches(
   maxSeries: number,
 ): Value {
   const perBatch = Math.max(1, Math.floor(ctx.options.maxBatchCells / Math.max(1, maxSeries)));
-  if (grid.nSteps <= perBatch) {
-    // One batch: the root's value is the range query's result (see EvalContext.resultNode).
-    if (ctx.isRangeQuery) ctx.resultNode = plan.root;
-    return evaluateNode(ctx, plan.root, grid);
-  }
+  if (grid.nSteps <= perBatch) return evaluateNode(ctx, plan.root, grid);
   const parts: { grid: Grid; value: Value }[] = [];
   for (let first = 0; first < grid.nSteps; first += perBatch) {
     const n = Math.min(perBatch, grid.nSteps - first);

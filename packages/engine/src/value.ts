@@ -107,20 +107,15 @@ export function rangeInput(v: RangeVectors): SeriesBatch | SeriesSource {
 /**
  * An instant-vector value of `rows` rows for a kernel to write: the kernels write every
  * cell of their output (see @promql-ts/kernels' StepMatrix), so its arrays come from the
- * pool as they are, without zero-filling; or the values go in `values` (of
- * `labels.length × nSteps`), given by the caller.
+ * pool as they are, without zero-filling.
  */
-export function kernelOutputVectors(
-  labels: Labels[],
-  nSteps: number,
-  values?: Float64Array,
-): StepVectors {
+export function kernelOutputVectors(labels: Labels[], nSteps: number): StepVectors {
   const n = labels.length * nSteps;
   return {
     kind: 'vector',
     labels,
     dropName: u8(labels.length),
-    values: values ?? f64Unfilled(n),
+    values: f64Unfilled(n),
     mask: u8Unfilled(n),
     nSteps,
   };

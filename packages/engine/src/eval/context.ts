@@ -6,7 +6,7 @@ import type { Kernels } from '@promql-ts/kernels';
 import { Annotations } from '../annotations.js';
 import { CanceledError, LimitError, TimeoutError, TOO_MANY_SAMPLES } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
-import type { PlanNode, SelectPlan } from '../plan/nodes.js';
+import type { SelectPlan } from '../plan/nodes.js';
 import type { Grid, Value } from '../value.js';
 import type { LoadedSeries } from './series.js';
 
@@ -20,17 +20,6 @@ export class EvalContext {
   /** Samples read from storage. */
   totalQueryableSamples = 0;
   private readonly deadline: number;
-  /**
-   * The node whose value is the result of a range query evaluated in one batch of steps,
-   * else null; set by `evaluate.ts`. See {@link resultValues}.
-   */
-  resultNode: PlanNode | null = null;
-  /**
-   * The values array of {@link resultNode}'s kernel output when it was made fresh for the
-   * result rather than taken from the pool: the result's series can then be views of it
-   * instead of copies (see `eval/result.ts`).
-   */
-  resultValues: Float64Array | null = null;
   /** Values counted as held, and the samples each was counted for (see evaluator.ts). */
   readonly heldValues: Value[] = [];
   readonly heldCounts: number[] = [];
@@ -48,17 +37,6 @@ export class EvalContext {
     began: number,
   ) {
     this.deadline = began + options.timeoutMs;
-  }
-
-  /**
-   * The array a kernel writing `n` output values for `node` should write into: a fresh
-   * one, kept as {@link resultValues}, when `node` gives the query's result; else
-   * undefined (take one from the pool).
-   */
-  outputValues(node: PlanNode, n: number): Float64Array | undefined {
-    if (node !== this.resultNode) return undefined;
-    this.resultValues = new Float64Array(n);
-    return this.resultValues;
   }
 
   /** The series of a storage read. */

@@ -68,10 +68,7 @@ export function toQueryValue(
       // sets at a step; names dropped now may make some equal.
       const check = v !== value;
       if (!isRange) return { type: 'vector', samples: instantSamples(v, grid.startMs, check) };
-      return {
-        type: 'matrix',
-        series: rangeSeries(mergeSameLabelsets(v), grid, ctx.resultValues),
-      };
+      return { type: 'matrix', series: rangeSeries(mergeSameLabelsets(v), grid) };
     }
   }
 }
@@ -95,12 +92,6 @@ function instantSamples(v: StepVectors, t: number, check: boolean): InstantSampl
   return out;
 }
 
-/**
- * The least share of a fresh result array that rows viewed in place must fill for them to
- * be views of it rather than copies (see rangeSeries).
- */
-const IN_PLACE_SHARE = 0.9;
-
 /** Doubles per block of result values (64 KiB, well below the C allocator's mmap threshold). */
 const BLOCK_DOUBLES = 1 << 13;
 
@@ -121,7 +112,7 @@ const BLOCK_DOUBLES = 1 << 13;
  * view of one array of the steps' times; a series with gaps gets timestamps of its own,
  * in its block right after its values.
  */
-function rangeSeries(v: StepVectors, grid: Grid, fresh: Float64Array | null): RangeSeries[] {
+function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const { nSteps, mask, values } = v;
   const nRows = v.labels.length;
   // The same series as in an earlier query: their order from then (label-list-cache.ts).
@@ -150,16 +141,6 @@ function rangeSeries(v: StepVectors, grid: Grid, fresh: Float64Array | null): Ra
     last[r] = mask.lastIndexOf(1, base + nSteps - 1);
     if (n !== last[r]! - first[r]! + 1) need[r] = 2 * n;
   }
-  // The values are the kernel's output made fresh for this result (see
-  // EvalContext.outputValues): rows with a value at every step between their first and
-  // last are views of it, not copies, when such rows fill nearly all of it (the views keep
-  // the whole array alive).
-  let inPlace = false;
-  if (fresh !== null && values === fresh) {
-    let cells = 0;
-    for (let r = 0; r < nRows; r++) if (need[r] === count[r]) cells += count[r]!;
-    inPlace = cells >= IN_PLACE_SHARE * values.length;
-  }
   let block = new Float64Array(0);
   let at = 0;
   const out: RangeSeries[] = [];
@@ -169,21 +150,11 @@ function rangeSeries(v: StepVectors, grid: Grid, fresh: Float64Array | null): Ra
     if (f < 0) continue;
     const l = last[r]!;
     const c = count[r]!;
-    if (inPlace && c === l - f + 1) {
-      out.push({
-        metric: v.labels[r]!,
-        timestamps: times.subarray(f - r * nSteps, l + 1 - r * nSteps),
-        values: values.subarray(f, l + 1),
-      });
-      continue;
-    }
     if (at + need[r]! > block.length) {
       // A new block, sized for this series and the following ones that fit in it.
       let size = need[r]!;
       for (let p = o + 1; p < nRows && size + need[order[p]!]! <= BLOCK_DOUBLES; p++) {
-        const q = order[p]!;
-        // Rows viewed in place take no room in the blocks.
-        if (!(inPlace && count[q] === last[q]! - first[q]! + 1)) size += need[q]!;
+        size += need[order[p]!]!;
       }
       block = new Float64Array(size);
       at = 0;

@@ -97,11 +97,7 @@ export function evalRangeFunction(
   if (func === 'absent_over_time') return absentOverTime(ctx, plan, input, grid);
   const call = kernelCall(ctx, plan, args);
   // The kernel writes every cell: no need to zero the arrays first.
-  const out = kernelOutputVectors(
-    input.labels,
-    grid.nSteps,
-    ctx.outputValues(plan, input.labels.length * grid.nSteps),
-  );
+  const out = kernelOutputVectors(input.labels, grid.nSteps);
   if (input.labels.length > 0 && grid.nSteps > 0) {
     const flags = ctx.kernels.rangeFunction(
       call.fn,

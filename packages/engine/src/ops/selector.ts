@@ -28,7 +28,7 @@ function leftOpen(ctx: EvalContext): boolean {
 
 /** An instant-vector selector at every step of `grid`; rows without points are dropped. */
 export function evalSelector(ctx: EvalContext, plan: SelectorPlan, grid: Grid): StepVectors {
-  const out = selectAtSteps(ctx, plan, grid, false, true);
+  const out = selectAtSteps(ctx, plan, grid, false);
   const vectors = dropEmptyRows(out.vectors);
   ctx.totalQueryableSamples += countPoints(vectors);
   return vectors;
@@ -62,8 +62,6 @@ function selectAtSteps(
   plan: SelectorPlan,
   grid: Grid,
   withTs: boolean,
-  /** Whether the values may be the query's result (see EvalContext.outputValues). */
-  mayBeResult = false,
 ): { vectors: StepVectors; ts: Float64Array } {
   const series = ctx.series(plan.select);
   if (series.labels.length === 0 || grid.nSteps === 0 || plan.smoothed) {
@@ -73,12 +71,7 @@ function selectAtSteps(
     return { vectors, ts };
   }
   // The kernel writes every cell: no need to zero the arrays first.
-  const n = series.labels.length * grid.nSteps;
-  const vectors = kernelOutputVectors(
-    series.labels,
-    grid.nSteps,
-    mayBeResult ? ctx.outputValues(plan, n) : undefined,
-  );
+  const vectors = kernelOutputVectors(series.labels, grid.nSteps);
   const ts = withTs ? f64Unfilled(vectors.values.length) : new Float64Array(0);
   ctx.kernels.instantSelector(
     series.kernelInput(),
