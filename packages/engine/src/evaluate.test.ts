@@ -47,6 +47,17 @@ const storage = arrayStorage([
   },
 ]);
 
+/** 30 counters `c_total` in three jobs, a sample every 15 s for 50 minutes. */
+function thirtyCounters() {
+  return Array.from({ length: 30 }, (_, r) => ({
+    labels: { __name__: 'c_total', job: `j${r % 3}`, i: `${r}` },
+    samples: regular(
+      15 * S,
+      Array.from({ length: 200 }, (_, i) => i * (r + 1)),
+    ),
+  }));
+}
+
 function vector(r: QueryResult): [string, number][] {
   if (r.value.type !== 'vector') throw new Error(`not a vector: ${r.value.type}`);
   return r.value.samples.map((s) => [s.metric.map((l) => `${l.name}=${l.value}`).join(','), s.v]);
@@ -266,13 +277,7 @@ describe('range queries', () => {
   });
 
   it('gives the same results over a storage that answers with promises, and its errors', async () => {
-    const many = Array.from({ length: 30 }, (_, r) => ({
-      labels: { __name__: 'c_total', job: `j${r % 3}`, i: `${r}` },
-      samples: regular(
-        15 * S,
-        Array.from({ length: 200 }, (_, i) => i * (r + 1)),
-      ),
-    }));
+    const many = thirtyCounters();
     const later = <T>(v: T): Promise<T> => new Promise((done) => setTimeout(() => done(v), 1));
     for (const sync of [arrayStorage(many), columnStorage(many)]) {
       const async: Storage = {
@@ -309,13 +314,7 @@ describe('range queries', () => {
   });
 
   it("puts a read's own columns in the query's memory when the storage takes it", async () => {
-    const many = Array.from({ length: 30 }, (_, r) => ({
-      labels: { __name__: 'c_total', job: `j${r % 3}`, i: `${r}` },
-      samples: regular(
-        15 * S,
-        Array.from({ length: 200 }, (_, i) => i * (r + 1)),
-      ),
-    }));
+    const many = thirtyCounters();
     const storage = columnStorage(many);
     const q = 'sum by (job) (rate(c_total[5m])) / on () group_left sum(c_total)';
     const range = { start: 10 * M, end: 40 * M, stepMs: 30 * S };

@@ -80,12 +80,10 @@ export function evaluate(
   time: TimeInput,
   options: EvaluateOptions = {},
 ): Promise<QueryResult> {
-  try {
+  return promised(() => {
     const t = toMs(time);
-    return settled(run(query, storage, { startMs: t, endMs: t, stepMs: 0 }, options));
-  } catch (e) {
-    return Promise.reject(e);
-  }
+    return run(query, storage, { startMs: t, endMs: t, stepMs: 0 }, options);
+  });
 }
 
 /**
@@ -108,7 +106,7 @@ export function evaluateRange(
   range: RangeQuery,
   options: EvaluateOptions = {},
 ): Promise<QueryResult> {
-  try {
+  return promised(() => {
     const startMs = toMs(range.start);
     const endMs = toMs(range.end);
     if (!(range.stepMs > 0)) {
@@ -117,21 +115,23 @@ export function evaluateRange(
       );
     }
     if (endMs < startMs) throw new ExecutionError('end timestamp must not be before start time');
-    return settled(
-      run(query, storage, { startMs, endMs, stepMs: Math.round(range.stepMs) }, options),
-    );
-  } catch (e) {
-    return Promise.reject(e);
-  }
+    return run(query, storage, { startMs, endMs, stepMs: Math.round(range.stepMs) }, options);
+  });
 }
 
 /**
- * The promise of a query's result. A query whose storage and kernels answer at once runs
- * to its end without passing through the microtask queue, and its result is handed over
- * in one resolved promise: an `async` function per level would add a pass per level.
+ * `f`'s answer as a promise, and what it throws as a rejection. A query whose storage and
+ * kernels answer at once runs to its end without passing through the microtask queue, and
+ * its result is handed over in one resolved promise: an `async` function per level would
+ * add a pass per level.
  */
-function settled<T>(v: MaybePromise<T>): Promise<T> {
-  return isPromise(v) ? v : Promise.resolve(v);
+function promised<T>(f: () => MaybePromise<T>): Promise<T> {
+  try {
+    const v = f();
+    return isPromise(v) ? v : Promise.resolve(v);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
