@@ -123,6 +123,16 @@ export interface Ordinals {
 }
 
 /**
+ * Label names as text for a derivation's name (see {@link derivedFromList}): each after its
+ * length, so that no two lists give the same text.
+ */
+export function namesKey(names: readonly string[]): string {
+  let key = '';
+  for (const name of names) key += `${name.length}:${name}`;
+  return key;
+}
+
+/**
  * The ordinals of the projections `p` of `sets`, rows whose `present` is not 1 left out
  * (when given): what numbering the rows in order with a {@link LabelSetIndex} gives. The
  * returned arrays are shared with the cache: read them, never write them.
@@ -133,9 +143,7 @@ export function projectionOrdinals(
   present: Uint8Array | null,
 ): Ordinals {
   const n = sets.length;
-  let kind: string = p.kind;
-  // The names, each after its length: no two lists give the same text.
-  if (p.kind !== 'all') for (const name of p.names) kind += `${name.length}:${name}`;
+  const kind = p.kind === 'all' ? 'all' : `${p.kind}${namesKey(p.names)}`;
   // Rows left out are told by their presence flags (0 or 1; anything but 1 is left out).
   const extras = present === null ? [] : [present.map((f) => (f === 1 ? 1 : 0))];
   return derivedFromList(

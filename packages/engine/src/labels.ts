@@ -90,25 +90,25 @@ export function keyWithoutLabels(ls: Labels, names: readonly string[]): string {
 
 /** `ls` with only the labels named in `names` kept. */
 export function keepLabels(ls: Labels, names: readonly string[]): Labels {
-  const set = names.length > 8 ? new Set(names) : null;
-  const out: Label[] = [];
-  for (let i = 0; i < ls.length; i++) {
-    const l = ls[i]!;
-    if (set !== null ? set.has(l.name) : isNamed(names, l.name)) out.push(l);
-  }
-  return out;
+  return labelsByName(ls, names, true);
 }
 
 /** `ls` without the labels named in `names`. */
 export function dropLabels(ls: Labels, names: readonly string[]): Labels {
   if (names.length === 0) return ls;
+  const out = labelsByName(ls, names, false);
+  return out.length === ls.length ? ls : out;
+}
+
+/** The labels of `ls` whose being named in `names` is `named`. */
+function labelsByName(ls: Labels, names: readonly string[], named: boolean): Label[] {
   const set = names.length > 8 ? new Set(names) : null;
   const out: Label[] = [];
   for (let i = 0; i < ls.length; i++) {
     const l = ls[i]!;
-    if (!(set !== null ? set.has(l.name) : isNamed(names, l.name))) out.push(l);
+    if ((set !== null ? set.has(l.name) : isNamed(names, l.name)) === named) out.push(l);
   }
-  return out.length === ls.length ? ls : out;
+  return out;
 }
 
 /** Whether `name` is one of the few `names` (a loop: no call into the runtime). */

@@ -206,13 +206,12 @@ export class MemoryStorage implements Storage {
   /** Ids held by {@link #postingsCache}, in all. */
   #postingsCached = 0;
   /**
-   * The last reads' ids by their matcher list itself ({@link RECENT_LISTS} of them): an
-   * engine that keeps its compiled matchers with a parsed query (as promql-ts does) passes
-   * the same list each time the query runs, found here without building its text and
-   * hashing it. Emptied with {@link #postingsCache}.
+   * The last reads' ids by their matchers themselves ({@link RECENT_LISTS} lists of them,
+   * copied when read, as a caller may change an array it passes again): an engine that
+   * keeps its compiled matchers with a parsed query (as promql-ts does) passes the same
+   * matcher objects each time the query runs, found here by comparing references, without
+   * building their text and hashing it. Emptied with {@link #postingsCache}.
    */
-  readonly #recentLists: (readonly Matcher[] | null)[] = new Array(RECENT_LISTS).fill(null);
-  /** Each list's matchers when it was read (a caller may change an array it passes again). */
   readonly #recentMatchers: (readonly Matcher[] | null)[] = new Array(RECENT_LISTS).fill(null);
   readonly #recentIds: (Postings | null)[] = new Array(RECENT_LISTS).fill(null);
   #recentNext = 0;
@@ -806,16 +805,14 @@ export class MemoryStorage implements Storage {
    */
   #postingsFor(matchers: readonly Matcher[]): Postings {
     if (matchers.length === 0) return this.#allPostings();
-    const lists = this.#recentLists;
+    const lists = this.#recentMatchers;
     for (let i = 0; i < RECENT_LISTS; i++) {
-      if (lists[i] === matchers && sameMatchers(this.#recentMatchers[i]!, matchers)) {
-        return this.#recentIds[i]!;
-      }
+      const list = lists[i];
+      if (list && sameMatchers(list, matchers)) return this.#recentIds[i]!;
     }
     const ids = this.#postingsByText(matchers);
     const at = this.#recentNext;
-    lists[at] = matchers;
-    this.#recentMatchers[at] = matchers.slice();
+    lists[at] = matchers.slice();
     this.#recentIds[at] = ids;
     this.#recentNext = (at + 1) % RECENT_LISTS;
     this.#recentUsed = true;
@@ -849,7 +846,6 @@ export class MemoryStorage implements Storage {
     this.#postingsCache.clear();
     this.#postingsCached = 0;
     if (this.#recentUsed) {
-      this.#recentLists.fill(null);
       this.#recentMatchers.fill(null);
       this.#recentIds.fill(null);
       this.#recentUsed = false;

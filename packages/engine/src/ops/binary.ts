@@ -18,7 +18,7 @@ import { type BinaryOp, isSetOp, quoteGo, type VectorMatching } from '@promql-ts
 import { messages } from '../annotations.js';
 import { ExecutionError } from '../errors.js';
 import type { EvalContext } from '../eval/context.js';
-import { derivedFromList, projectionOrdinals } from '../label-list-cache.js';
+import { derivedFromList, namesKey, projectionOrdinals } from '../label-list-cache.js';
 import { LabelSetIndex } from '../label-set-index.js';
 import {
   dropLabels,
@@ -629,7 +629,7 @@ function groupOutputsDistinct(many: StepVectors, include: readonly string[]): bo
   if (!knownDistinct(many.labels)) return false;
   // Which labels the rows have, for the same rows as in an earlier query: kept then
   // (label-list-cache.ts), as reading them is a trip to memory per label when cold.
-  return derivedFromList(`keepsAll${JSON.stringify(include)}`, many.labels, () => {
+  return derivedFromList(`keepsAll${namesKey(include)}`, many.labels, () => {
     for (const ls of many.labels) {
       if (hasMetadataLabel(ls)) return false;
       for (const name of include) if (findLabel(ls, name) !== undefined) return false;
