@@ -94,16 +94,18 @@ let xA: i32 = 0;
 let xB: i32 = 0;
 let xRc: i32 = 0;
 let xSamples: i64 = 0;
-// The search for steady stretches: the last interval tried as a divisor of the step and
-// the samples a step moves over at that interval (0 when it does not divide the step);
-// the end of the evenly spaced run of samples last found (ts[j] - ts[j - 1] === sRunD
-// from the window start it was found at, or before, up to j = sRunHi, as far as it goes);
-// and the first window start worth looking from again.
-let sLastD: f64 = NaN;
+// The search for steady stretches in the current series: its regular spacing d (NaN
+// before the first try, 0 when it has none) and the samples a step moves over at that
+// spacing (0 when it does not divide the step); the step to try again at; the positions
+// where the spacing is not d (see unevenList): their number, and a cursor for each
+// window edge.
 let sLastK: i32 = 0;
-let sRunHi: i32 = -1;
-let sRunD: f64 = 0;
-let sQuiet: i32 = 0;
+let sNext: i32 = 0;
+let uPtr: usize = 0;
+let uD: f64 = NaN;
+let uN: i32 = 0;
+let uA: i32 = 0;
+let uB: i32 = 0;
 
 // Scratch regions (see range_eval).
 let gBuf0: usize = 0;
@@ -211,6 +213,7 @@ export function range_eval(
       hasAt,
       leftOpen,
       rangeSeconds,
+      scratchPtr,
       scratchPtr + m * 24,
       outVals,
       outMask,
@@ -378,16 +381,17 @@ function instantValues(
  * geometry seen and reused when the next window has the same (computed by the same
  * operations on the same operands, so the result is unchanged, bit for bit).
  *
- * Regular scrapes also make steady stretches: while the samples are evenly spaced by an
- * interval that divides the step (k samples per step), each window is the one before
- * moved on by k samples, at the same place in its range (its first sample follows the
- * window's start as the one before did, and so on), so the same geometry. That holds while
- * the even spacing reaches one sample beyond the moved window's last, which then lies
- * after the window's end (or the window ends at the series' last sample). Such windows go
- * through steadyWindows instead, without bounds to search or geometry to compare. The
- * window loop stops where a stretch may begin (stretchSteps decides, and tells where to
- * look next), so that it holds no call: a call inside it made the compiler keep its
- * locals in memory, and every window paid for that.
+ * Regular scrapes also make steady stretches: when the samples at both edges of a window
+ * are evenly spaced by an interval that divides the step (k samples per step), the next
+ * window is this one moved on by k samples, at the same place in its range (its first
+ * sample follows the window's start as the one before did, its last precedes the end as
+ * the one before did), so with the same geometry. What lies between the edges does not
+ * matter: a missed scrape inside the window moves along with it. A stretch lasts until an
+ * uneven spacing reaches either edge (see edgeStretch). Its windows go through
+ * steadyWindows instead, without bounds to search or geometry to compare. The window loop
+ * stops where a stretch may begin (edgeStretch decides, and tells at which step to look
+ * again), so that it holds no call: a call inside it made the compiler keep its locals in
+ * memory, and every window paid for that.
  */
 function extrapolatedRates(
   fn: i32,
@@ -404,6 +408,7 @@ function extrapolatedRates(
   hasAt: i32,
   leftOpen: i32,
   rangeSeconds: f64,
+  unevenPtr: usize,
   resetsPtr: usize,
   outVals: usize,
   outMask: usize,
@@ -415,8 +420,11 @@ function extrapolatedRates(
   xSpanMs = NaN;
   xN = -1;
   xSamples = 0;
-  sLastD = NaN;
-  sLastK = 0;
+  eTs = tsPtr;
+  eBase = startMs - offsetMs;
+  eStepMs = stepMs;
+  eRangeMs = rangeMs;
+  eSteps = nSteps;
   for (let s = 0; s < nSeries; s++) {
     const lo = ldu(offPtr, s);
     const hi = ldu(offPtr, s + 1);
@@ -440,19 +448,14 @@ function extrapolatedRates(
     xA = lo;
     xB = lo;
     xRc = 0;
-    sRunHi = -1;
-    sRunD = 0;
-    // Windows that start at lo have no sample before them to tell the spacing by.
-    let quiet = hasAt !== 0 || nSteps < 2 ? hi + 1 : lo + 1;
+    uPtr = unevenPtr;
+    uD = NaN;
+    uN = 0;
+    let next = hasAt !== 0 || nSteps < 2 || hi - lo < 2 ? nSteps : 0;
     let i = 0;
     while (i < nSteps) {
-      // Up to the first step whose window can start at `quiet` or later: its range start
-      // must reach the sample before (one step later for a window closed on the left).
-      let to = nSteps;
-      if (quiet < hi) {
-        const first = Math.ceil((ldf(tsPtr, quiet - 1) - (startMs - offsetMs - rangeMs)) / stepMs);
-        if (first < <f64>(nSteps - 1)) to = max(i + 1, <i32>max(first, 0) + 1);
-      }
+      // Up to the step to try a stretch from (its window is the last one computed).
+      const to = next >= nSteps - 1 ? nSteps : max(i + 1, max(next, 0) + 1);
       rateWindows(
         isCounter,
         isRate,
@@ -480,14 +483,27 @@ function extrapolatedRates(
       // The window of step i - 1 may begin a steady stretch.
       const a = xA;
       const b = xB;
-      if (a < quiet) continue;
       if (b - a < 2) {
         // Too few samples: look again once windows start at this one's end.
-        quiet = b;
+        next = startPasses(max(b, lo + 1));
         continue;
       }
-      const steps = stretchSteps(tsPtr, a, b, lo, hi, stepMs, nSteps - i, quiet);
-      quiet = sQuiet;
+      // xStartMs and xEndMs are the gaps from this window's start to its first sample
+      // and from its last sample to its end (rateWindows kept its geometry, as it holds
+      // two samples or more).
+      const steps = edgeStretch(
+        tsPtr,
+        a,
+        b,
+        lo,
+        hi,
+        stepMs,
+        nSteps - i,
+        xStartMs,
+        xEndMs,
+        leftOpen !== 0,
+      );
+      next = sNext;
       if (steps === 0) continue;
       const k = sLastK;
       xRc = steadyWindows(
@@ -643,13 +659,88 @@ function rateWindows(
   xZeroBound = cZeroBound;
 }
 
+// The step grid of the current extrapolatedRates call, for startPasses and endPasses.
+let eTs: usize = 0;
+let eBase: f64 = 0; // startMs - offsetMs: the end of step 0's window
+let eStepMs: f64 = 0;
+let eRangeMs: f64 = 0;
+let eSteps: i32 = 0;
+
+/** A step index from a real one: rounded up, and clamped to [0, eSteps]. */
+function stepAtOrAfter(x: f64): i32 {
+  const f = Math.ceil(x);
+  return !(f > 0) ? 0 : f >= <f64>eSteps ? eSteps : <i32>f;
+}
+
 /**
- * How many windows after the one from `a` to `b` (exclusive) form a steady stretch with
- * it (see extrapolatedRates), at most `maxSteps`; 0 when none do. Sets sLastK to the
- * samples a step moves over, and sQuiet to the first window start worth looking from
- * again (`quiet` unless the search found where the even spacing breaks).
+ * About the first step whose window starts at sample `u` or later (its range start has
+ * reached the sample before; for a window closed on the left that is one step later,
+ * which only makes a try come a step early).
  */
-function stretchSteps(
+function startPasses(u: i32): i32 {
+  return stepAtOrAfter((ldf(eTs, u - 1) + eRangeMs - eBase) / eStepMs);
+}
+
+/** About the first step whose window ends at sample `u` or later (holds it). */
+function endPasses(u: i32): i32 {
+  return stepAtOrAfter((ldf(eTs, u) - eBase) / eStepMs);
+}
+
+/**
+ * The spacing of most of the series' samples, judged by its first three spacings (two of
+ * them equal), into uD (0 when none two are: scrapes with jitter make no stretches), with
+ * the samples a step moves over at it into sLastK (0 when it does not divide the step),
+ * and, when both are found, the positions p in (lo, hi) whose spacing ts[p] - ts[p - 1]
+ * is not uD, at uPtr in ascending order, with both edge cursors at the list's start.
+ */
+function unevenList(tsPtr: usize, lo: i32, hi: i32, stepMs: f64): void {
+  uD = 0;
+  sLastK = 0;
+  uN = 0;
+  uA = 0;
+  uB = 0;
+  if (hi - lo < 4) return;
+  const d1 = ldf(tsPtr, lo + 1) - ldf(tsPtr, lo);
+  const d2 = ldf(tsPtr, lo + 2) - ldf(tsPtr, lo + 1);
+  const d3 = ldf(tsPtr, lo + 3) - ldf(tsPtr, lo + 2);
+  const d = d1 === d2 || d1 === d3 ? d1 : d2 === d3 ? d2 : 0;
+  if (!(d > 0)) return;
+  const kf = stepMs / d;
+  if (!(kf === Math.floor(kf) && kf >= 1 && kf < <f64>(hi - lo))) return;
+  uD = d;
+  sLastK = <i32>kf;
+  let p = lo + 1;
+  if (ASC_FEATURE_SIMD) {
+    // Two spacings at a time; uneven ones are rare, so even pairs are skipped.
+    const even = f64x2.splat(d);
+    for (; p + 2 <= hi; p += 2) {
+      const q = tsPtr + ((<usize>p) << 3);
+      if (i64x2.all_true(f64x2.eq(f64x2.sub(v128.load(q), v128.load(q - 8)), even))) continue;
+      if (ldf(tsPtr, p) - ldf(tsPtr, p - 1) !== d) stu(uPtr, uN++, p);
+      if (ldf(tsPtr, p + 1) - ldf(tsPtr, p) !== d) stu(uPtr, uN++, p + 1);
+    }
+  }
+  for (; p < hi; p++) {
+    if (ldf(tsPtr, p) - ldf(tsPtr, p - 1) !== d) stu(uPtr, uN++, p);
+  }
+}
+
+/**
+ * How many windows after the one from `a` to `b` (exclusive; two samples or more, the
+ * first `startGapMs` after its start, the last `endGapMs` before its end) form a steady
+ * stretch with it (see extrapolatedRates), at most `maxSteps`; 0 when none do. Sets
+ * sNext to the step to try again at.
+ *
+ * With d the series' regular spacing and k = step / d, the window j + 1 steps on is
+ * [a + (j + 1)k, b + (j + 1)k), with the same geometry, when every spacing in
+ * (a, a + (j + 1)k] and in (b - 1, b - 1 + (j + 1)k] is d and the first sample is no
+ * more than d after the window's start (less on a window closed on the left): its first
+ * sample then lies (j + 1) steps after this one's and the sample before it d earlier, at
+ * or before the moved start; its last sample lies (j + 1) steps after this one's, and
+ * the sample after it, when still in the even run, d later, after the moved end (as
+ * ts[b] is after this window's end). The sample after the last window's is checked.
+ */
+function edgeStretch(
   tsPtr: usize,
   a: i32,
   b: i32,
@@ -657,75 +748,48 @@ function stretchSteps(
   hi: i32,
   stepMs: f64,
   maxSteps: i32,
-  quiet: i32,
+  startGapMs: f64,
+  endGapMs: f64,
+  open: bool,
 ): i32 {
-  sQuiet = quiet;
-  const d = ldf(tsPtr, a) - ldf(tsPtr, a - 1);
-  if (d !== sLastD) {
-    sLastD = d;
-    const kf = stepMs / d;
-    sLastK = kf === Math.floor(kf) && kf >= 1 && kf < <f64>(hi - lo) ? <i32>kf : 0;
-  }
-  if (sLastK === 0) {
-    // The series' samples are spaced by an interval that does not divide the step: it
-    // is not looked at again.
-    sQuiet = hi + 1;
+  if (Number.isNaN(uD)) unevenList(tsPtr, lo, hi, stepMs);
+  const k = sLastK;
+  if (k === 0) {
+    sNext = eSteps;
     return 0;
   }
-  const need = b - a + sLastK;
-  if (sRunD !== d || sRunHi < a) {
-    // A new run, from the sample before the window on (windows only move forward).
-    const from = nextEvenStart(tsPtr, a - 1, need, hi, d);
-    if (from !== a - 1) {
-      sQuiet = from + 1;
-      return 0;
-    }
-    sRunHi = a;
-    sRunD = d;
-  }
-  if (ASC_FEATURE_SIMD) {
-    // Two spacings at a time while both are even (the last one or two, one by one below).
-    const even = f64x2.splat(d);
-    while (sRunHi + 2 < hi) {
-      const p = tsPtr + ((<usize>sRunHi) << 3);
-      const spacings = f64x2.sub(v128.load(p, 8), v128.load(p));
-      if (!i64x2.all_true(f64x2.eq(spacings, even))) break;
-      sRunHi += 2;
-    }
-  }
-  while (sRunHi + 1 < hi && ldf(tsPtr, sRunHi + 1) - ldf(tsPtr, sRunHi) === d) sRunHi++;
-  const limit = sRunHi === hi - 1 ? hi : sRunHi;
-  if (limit - b < sLastK) {
-    // A run that resumes after this one's end starts at sRunHi + 1 at the earliest.
-    sQuiet = nextEvenStart(tsPtr, sRunHi + 1, need, hi, d) + 1;
+  const d = uD;
+  if (open ? !(startGapMs <= d) : !(startGapMs < d)) {
+    // Missed scrapes before the window's first sample: wait for the next sample.
+    sNext = startPasses(a + 1);
     return 0;
   }
-  return min((limit - b) / sLastK, maxSteps);
-}
-
-/**
- * The first index from `from` on whose sample and the `need` after it span `need` × d
- * (as evenly spaced samples do), or hi when none does. A span that is longer or shorter
- * has an uneven spacing inside; a binary search on the span finds about where, and the
- * search goes on after it. (Spans can hide uneven spacings that cancel out, a late
- * sample followed by one on time; the caller's scan finds those. This only decides where
- * to look.)
- */
-function nextEvenStart(tsPtr: usize, from: i32, need: i32, hi: i32, d: f64): i32 {
-  let s = from;
-  while (s + need < hi) {
-    const t0 = ldf(tsPtr, s);
-    let uneven = s + need;
-    if (ldf(tsPtr, uneven) - t0 === <f64>need * d) return s;
-    let even = s;
-    while (uneven - even > 1) {
-      const mid = (even + uneven) >> 1;
-      if (ldf(tsPtr, mid) - t0 === <f64>(mid - s) * d) even = mid;
-      else uneven = mid;
+  // The first uneven position after each edge (hi when none).
+  while (uA < uN && <i32>ldu(uPtr, uA) <= a) uA++;
+  while (uB < uN && <i32>ldu(uPtr, uB) <= b - 1) uB++;
+  const ua = uA < uN ? <i32>ldu(uPtr, uA) : hi;
+  const ub = uB < uN ? <i32>ldu(uPtr, uB) : hi;
+  const byStart = (ua - 1 - a) / k;
+  const byEnd = (ub - b) / k;
+  let steps = min(byStart, byEnd);
+  let endLimits = byEnd <= byStart;
+  if (steps > 0 && steps <= maxSteps) {
+    const last = b + steps * k;
+    if (last < hi && ldf(tsPtr, last) - ldf(tsPtr, last - 1) <= endGapMs) {
+      // The sample after the last window's is not after its end.
+      steps--;
+      endLimits = true;
     }
-    s = uneven;
   }
-  return hi;
+  if (steps >= maxSteps) {
+    sNext = eSteps;
+    return maxSteps;
+  }
+  // Try again once each edge that ended the stretch has passed its uneven spacing.
+  let next = byStart <= steps ? startPasses(ua) : 0;
+  if (endLimits) next = max(next, ub >= hi ? eSteps : endPasses(ub));
+  sNext = next;
+  return steps;
 }
 
 /**

@@ -369,6 +369,40 @@ describe('range functions', () => {
     }
   });
 
+  test('windows move on steadily over missed scrapes inside them', () => {
+    // A missed scrape inside a window moves along with it; stretches end only where an
+    // uneven spacing reaches a window's edge. Long windows hold several such gaps.
+    const missed = new Set([7, 40, 41, 95, 160, 161, 162, 230, 301, 302]);
+    for (const early of [-1, 5, 120]) {
+      for (const offset of [0, 1, 7_500, 14_999]) {
+        const ts: number[] = [];
+        const values: number[] = [];
+        for (let i = 0; i < 400; i++) {
+          if (missed.has(i)) continue;
+          ts.push(offset + i * 15_000 - (i === early ? 1_000 : 0));
+          values.push(i === 200 ? 3 : i * 7 + (i > 200 ? 0 : 1_000));
+        }
+        const series = [{ ts, values }];
+        for (const stepMs of [15_000, 30_000, 60_000]) {
+          const grid: StepGrid = { startMs: 0, stepMs, nSteps: Math.ceil(6_000_000 / stepMs) + 1 };
+          for (const rangeMs of [300_000, 3_600_000]) {
+            for (const leftOpen of [true, false]) {
+              for (const fn of ['rate', 'increase', 'delta'] as const) {
+                expectWasmLikeReference(
+                  fn,
+                  toBatch({ series }),
+                  grid,
+                  { rangeMs, leftOpen },
+                  grid.nSteps,
+                );
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
   test.prop(
     [
       fc.constantFrom('sum_over_time', 'avg_over_time') as fc.Arbitrary<RangeFunction>,
