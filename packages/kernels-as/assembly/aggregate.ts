@@ -127,6 +127,44 @@ function foldCell(
   }
 }
 
+/** Whether the `n` presence bytes at `ptr` are all 1. */
+function allSet(ptr: usize, n: i32): bool {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const ones = i8x16.splat(1);
+    for (; i + 16 <= n; i += 16) {
+      if (!i8x16.all_true(i8x16.eq(v128.load(ptr + <usize>i), ones))) return false;
+    }
+  }
+  for (; i < n; i++) if (load<u8>(ptr + <usize>i) !== 1) return false;
+  return true;
+}
+
+/**
+ * Folds a row's values at `valPtr` (one per step) into the sums of output cells from
+ * `o` on, all present, two steps at a time; returns the steps done (the odd last one is
+ * left to the caller).
+ */
+function sumFullRow(valPtr: usize, o: i32, nSteps: i32, outVals: usize, cPtr: usize): i32 {
+  const inf = f64x2.splat(Infinity);
+  let i = 0;
+  for (; i + 2 <= nSteps; i += 2) {
+    const f = v128.load(valPtr + ((<usize>i) << 3));
+    const vp = outVals + ((<usize>(o + i)) << 3);
+    const cp = cPtr + ((<usize>(o + i)) << 3);
+    const val = v128.load(vp);
+    const t = f64x2.add(val, f);
+    const bigSum = f64x2.ge(f64x2.abs(val), f64x2.abs(f));
+    const comp = f64x2.add(
+      v128.load(cp),
+      v128.bitselect(f64x2.add(f64x2.sub(val, t), f), f64x2.add(f64x2.sub(f, t), val), bigSum),
+    );
+    v128.store(cp, v128.andnot(comp, f64x2.eq(f64x2.abs(t), inf)));
+    v128.store(vp, t);
+  }
+  return i;
+}
+
 // Lanes of all ones where the two bytes at ptr are non-zero.
 function byteLanes(ptr: usize): v128 {
   const m = i64x2.replace_lane(i64x2.splat(<i64>load<u8>(ptr)), 1, <i64>load<u8>(ptr + 1));
@@ -271,6 +309,17 @@ export function aggregate_fold(
     const row = s * nSteps;
     const grow = g * nSteps;
     let i = 0;
+    if (
+      simd &&
+      op === AGG_SUM &&
+      allSet(maskPtr + <usize>row, nSteps) &&
+      allSet(outMask + <usize>grow, nSteps)
+    ) {
+      // A row with a value at every step into a group that has one at every step (every
+      // row after a group's first full one, usually): the compensated sum without the
+      // presence checks, the same operations as simdCells' update lanes.
+      i = sumFullRow(valsPtr + ((<usize>row) << 3), grow, nSteps, outVals, cPtr);
+    }
     if (simd) {
       // Two steps per vector; each lane folds its own step in series order, so the
       // result is the scalar loop's, bit for bit.

@@ -758,6 +758,51 @@ describe('aggregation', () => {
   });
 });
 
+describe('sum over long rows', () => {
+  // Rows with a value at every step, folded into groups that already have one at every
+  // step, take a path without presence checks in the SIMD kernel; rows with gaps, and a
+  // group's first rows, do not. Values that cancel and overflow exercise the compensation.
+  test.prop(
+    [
+      fc.constantFrom(16, 17, 31, 32, 33, 241),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(arbValue, { minLength: 1, maxLength: 16 }),
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      fc.constantFrom(0, 4, 64),
+    ],
+    { numRuns: 600 },
+  )('wasm equals the reference', (nSteps, nSeries, nGroups, pool, seed, gapsIn) => {
+    let x = seed;
+    const next = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x;
+    };
+    const values = new Float64Array(nSeries * nSteps);
+    const mask = new Uint8Array(nSeries * nSteps);
+    for (let s = 0; s < nSeries; s++) {
+      // One row in `gapsIn` misses some steps (none when 0).
+      const gappy = gapsIn > 0 && next() % gapsIn === 0;
+      for (let i = 0; i < nSteps; i++) {
+        const k = s * nSteps + i;
+        values[k] = pool[next() % pool.length]!;
+        mask[k] = gappy && next() % 3 === 0 ? 0 : 1;
+      }
+    }
+    const groups = Uint32Array.from({ length: nSeries }, () => next() % nGroups);
+    const cells = nGroups * nSteps;
+    const input = { values, mask };
+    const want = matrix(cells);
+    impls.reference.aggregate('sum', input, groups, nGroups, nSteps, want);
+    for (const [name, k] of wasmImpls()) {
+      const got = matrix(cells);
+      k.aggregate('sum', input, groups, nGroups, nSteps, got);
+      expectSameValues(got.values, want.values, `${name} values`);
+      expectSameValues(got.mask, want.mask, `${name} mask`);
+    }
+  });
+});
+
 describe('quantile over large groups', () => {
   // Groups of more than 16 values take the selection path of the WebAssembly kernel
   // (a -0 among them, the stable sort); both must give what the reference's sort gives.
