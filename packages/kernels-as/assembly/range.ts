@@ -94,15 +94,14 @@ let xA: i32 = 0;
 let xB: i32 = 0;
 let xRc: i32 = 0;
 let xSamples: i64 = 0;
-// The search for steady stretches in the current series: its regular spacing d (NaN
-// before the first try, 0 when it has none) and the samples a step moves over at that
-// spacing (0 when it does not divide the step); the step to try again at; the positions
-// where the spacing is not d (see unevenList): their number, and a cursor for each
-// window edge.
+// The search for steady stretches in the current series: its regular spacing d and the
+// samples a step moves over at that spacing (see regularSpacing); the step to try again
+// at; the positions where the spacing is not d (see scanSeries): their number, and a
+// cursor for each window edge.
 let sLastK: i32 = 0;
 let sNext: i32 = 0;
 let uPtr: usize = 0;
-let uD: f64 = NaN;
+let uD: f64 = 0;
 let uN: i32 = 0;
 let uA: i32 = 0;
 let uB: i32 = 0;
@@ -428,30 +427,16 @@ function extrapolatedRates(
   for (let s = 0; s < nSeries; s++) {
     const lo = ldu(offPtr, s);
     const hi = ldu(offPtr, s + 1);
-    let nResets = 0;
-    if (isCounter && hi > lo) {
-      let j = lo + 1;
-      if (ASC_FEATURE_SIMD) {
-        // Two comparisons at a time; resets are rare, so pairs without one are skipped.
-        for (; j + 2 <= hi; j += 2) {
-          const p = valsPtr + ((<usize>j) << 3);
-          if (!v128.any_true(f64x2.lt(v128.load(p), v128.load(p - 8)))) continue;
-          if (ldf(valsPtr, j) < ldf(valsPtr, j - 1)) stu(resetsPtr, nResets++, j);
-          if (ldf(valsPtr, j + 1) < ldf(valsPtr, j)) stu(resetsPtr, nResets++, j + 1);
-        }
-      }
-      for (; j < hi; j++) {
-        if (ldf(valsPtr, j) < ldf(valsPtr, j - 1)) stu(resetsPtr, nResets++, j);
-      }
-    }
+    // Stretches need a regular spacing that divides the step (see edgeStretch); one pass
+    // lists the counter resets and the positions where the spacing is not the regular one.
+    uPtr = unevenPtr;
+    const uneven = hasAt === 0 && nSteps >= 2 && regularSpacing(tsPtr, lo, hi, stepMs);
+    const nResets = scanSeries(tsPtr, valsPtr, lo, hi, resetsPtr, isCounter, uneven);
     const row = s * nSteps;
     xA = lo;
     xB = lo;
     xRc = 0;
-    uPtr = unevenPtr;
-    uD = NaN;
-    uN = 0;
-    let next = hasAt !== 0 || nSteps < 2 || hi - lo < 2 ? nSteps : 0;
+    let next = uneven ? 0 : nSteps;
     let i = 0;
     while (i < nSteps) {
       // Up to the step to try a stretch from (its window is the last one computed).
@@ -688,41 +673,70 @@ function endPasses(u: i32): i32 {
 
 /**
  * The spacing of most of the series' samples, judged by its first three spacings (two of
- * them equal), into uD (0 when none two are: scrapes with jitter make no stretches), with
- * the samples a step moves over at it into sLastK (0 when it does not divide the step),
- * and, when both are found, the positions p in (lo, hi) whose spacing ts[p] - ts[p - 1]
- * is not uD, at uPtr in ascending order, with both edge cursors at the list's start.
+ * them equal), into uD, and the samples a step moves over at it into sLastK; false when
+ * there is no such spacing (scrapes with jitter make no stretches) or it does not divide
+ * the step.
  */
-function unevenList(tsPtr: usize, lo: i32, hi: i32, stepMs: f64): void {
+function regularSpacing(tsPtr: usize, lo: i32, hi: i32, stepMs: f64): bool {
   uD = 0;
   sLastK = 0;
-  uN = 0;
-  uA = 0;
-  uB = 0;
-  if (hi - lo < 4) return;
+  if (hi - lo < 4) return false;
   const d1 = ldf(tsPtr, lo + 1) - ldf(tsPtr, lo);
   const d2 = ldf(tsPtr, lo + 2) - ldf(tsPtr, lo + 1);
   const d3 = ldf(tsPtr, lo + 3) - ldf(tsPtr, lo + 2);
   const d = d1 === d2 || d1 === d3 ? d1 : d2 === d3 ? d2 : 0;
-  if (!(d > 0)) return;
+  if (!(d > 0)) return false;
   const kf = stepMs / d;
-  if (!(kf === Math.floor(kf) && kf >= 1 && kf < <f64>(hi - lo))) return;
+  if (!(kf === Math.floor(kf) && kf >= 1 && kf < <f64>(hi - lo))) return false;
   uD = d;
   sLastK = <i32>kf;
+  return true;
+}
+
+/**
+ * Lists, in one pass over the series, the positions p in (lo, hi) of its counter resets
+ * (vs[p] < vs[p - 1]; at `resetsPtr`, when `counter`) and of its uneven spacings
+ * (ts[p] - ts[p - 1] not uD; at uPtr, uN of them, when `uneven`), both ascending; puts
+ * the edge cursors of the uneven list at its start. Returns the number of resets.
+ */
+function scanSeries(
+  tsPtr: usize,
+  valsPtr: usize,
+  lo: i32,
+  hi: i32,
+  resetsPtr: usize,
+  counter: bool,
+  uneven: bool,
+): i32 {
+  let nResets = 0;
+  uN = 0;
+  uA = 0;
+  uB = 0;
+  if (!counter && !uneven) return 0;
+  const d = uD;
   let p = lo + 1;
   if (ASC_FEATURE_SIMD) {
-    // Two spacings at a time; uneven ones are rare, so even pairs are skipped.
+    // Two positions at a time; resets and uneven spacings are rare, so pairs without
+    // either are skipped.
     const even = f64x2.splat(d);
+    const none = i64x2.splat(0);
     for (; p + 2 <= hi; p += 2) {
-      const q = tsPtr + ((<usize>p) << 3);
-      if (i64x2.all_true(f64x2.eq(f64x2.sub(v128.load(q), v128.load(q - 8)), even))) continue;
-      if (ldf(tsPtr, p) - ldf(tsPtr, p - 1) !== d) stu(uPtr, uN++, p);
-      if (ldf(tsPtr, p + 1) - ldf(tsPtr, p) !== d) stu(uPtr, uN++, p + 1);
+      const v = valsPtr + ((<usize>p) << 3);
+      const t = tsPtr + ((<usize>p) << 3);
+      const down = counter ? f64x2.lt(v128.load(v), v128.load(v - 8)) : none;
+      const off = uneven ? f64x2.ne(f64x2.sub(v128.load(t), v128.load(t - 8)), even) : none;
+      if (!v128.any_true(v128.or(down, off))) continue;
+      for (let q = p; q < p + 2; q++) {
+        if (counter && ldf(valsPtr, q) < ldf(valsPtr, q - 1)) stu(resetsPtr, nResets++, q);
+        if (uneven && ldf(tsPtr, q) - ldf(tsPtr, q - 1) !== d) stu(uPtr, uN++, q);
+      }
     }
   }
   for (; p < hi; p++) {
-    if (ldf(tsPtr, p) - ldf(tsPtr, p - 1) !== d) stu(uPtr, uN++, p);
+    if (counter && ldf(valsPtr, p) < ldf(valsPtr, p - 1)) stu(resetsPtr, nResets++, p);
+    if (uneven && ldf(tsPtr, p) - ldf(tsPtr, p - 1) !== d) stu(uPtr, uN++, p);
   }
+  return nResets;
 }
 
 /**
@@ -752,12 +766,7 @@ function edgeStretch(
   endGapMs: f64,
   open: bool,
 ): i32 {
-  if (Number.isNaN(uD)) unevenList(tsPtr, lo, hi, stepMs);
   const k = sLastK;
-  if (k === 0) {
-    sNext = eSteps;
-    return 0;
-  }
   const d = uD;
   if (open ? !(startGapMs <= d) : !(startGapMs < d)) {
     // Missed scrapes before the window's first sample: wait for the next sample.
