@@ -476,18 +476,7 @@ function extrapolatedRates(
       // xStartMs and xEndMs are the gaps from this window's start to its first sample
       // and from its last sample to its end (rateWindows kept its geometry, as it holds
       // two samples or more).
-      const steps = edgeStretch(
-        tsPtr,
-        a,
-        b,
-        lo,
-        hi,
-        stepMs,
-        nSteps - i,
-        xStartMs,
-        xEndMs,
-        leftOpen !== 0,
-      );
+      const steps = edgeStretch(tsPtr, a, b, hi, nSteps - i, xStartMs, xEndMs, leftOpen !== 0);
       next = sNext;
       if (steps === 0) continue;
       const k = sLastK;
@@ -758,9 +747,7 @@ function edgeStretch(
   tsPtr: usize,
   a: i32,
   b: i32,
-  lo: i32,
   hi: i32,
-  stepMs: f64,
   maxSteps: i32,
   startGapMs: f64,
   endGapMs: f64,
