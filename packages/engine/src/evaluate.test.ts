@@ -189,6 +189,8 @@ describe('range queries', () => {
     ]);
     expect(Array.from(r.value.series[0]!.values)).toEqual([0, 40, 80]);
     expect(Array.from(r.value.series[0]!.timestamps)).toEqual([0, M, 2 * M]);
+    // Series with a value at every step share one array of the steps' times.
+    expect(r.value.series[1]!.timestamps).toBe(r.value.series[0]!.timestamps);
   });
 
   it('sorts series by labels in UTF-8 byte order, as Go compares strings', async () => {

@@ -108,9 +108,9 @@ const BLOCK_DOUBLES = 1 << 13;
  * write; so would handing out the pooled array itself, since the pool would then map a
  * new one for the next query.) A series longer than a block gets an array of its own.
  *
- * Timestamps: a series present at a contiguous run of steps (nearly all of them) gets a
- * view of one array of the steps' times; a series with gaps gets timestamps of its own,
- * in its block right after its values.
+ * Timestamps: a series present at every step (nearly all of them) gets the one array of
+ * the steps' times, one present at a contiguous run of steps a view of it; a series with
+ * gaps gets timestamps of its own, in its block right after its values.
  */
 function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
   const { nSteps, mask, values } = v;
@@ -166,7 +166,8 @@ function rangeSeries(v: StepVectors, grid: Grid): RangeSeries[] {
       block.set(values.subarray(f, l + 1), dst);
       out.push({
         metric: v.labels[r]!,
-        timestamps: times.subarray(f - base, l + 1 - base),
+        // A series with a value at every step has the steps' times themselves.
+        timestamps: c === nSteps ? times : times.subarray(f - base, l + 1 - base),
         values: block.subarray(dst, dst + c),
       });
       continue;
