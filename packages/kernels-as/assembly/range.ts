@@ -705,17 +705,27 @@ function scanSeries(
   const d = uD;
   let p = lo + 1;
   if (ASC_FEATURE_SIMD) {
-    // Two positions at a time; resets and uneven spacings are rare, so pairs without
+    // Four positions at a time; resets and uneven spacings are rare, so fours without
     // either are skipped.
     const even = f64x2.splat(d);
     const none = i64x2.splat(0);
-    for (; p + 2 <= hi; p += 2) {
+    for (; p + 4 <= hi; p += 4) {
       const v = valsPtr + ((<usize>p) << 3);
       const t = tsPtr + ((<usize>p) << 3);
-      const down = counter ? f64x2.lt(v128.load(v), v128.load(v - 8)) : none;
-      const off = uneven ? f64x2.ne(f64x2.sub(v128.load(t), v128.load(t - 8)), even) : none;
+      const down = counter
+        ? v128.or(
+            f64x2.lt(v128.load(v), v128.load(v - 8)),
+            f64x2.lt(v128.load(v, 16), v128.load(v, 8)),
+          )
+        : none;
+      const off = uneven
+        ? v128.or(
+            f64x2.ne(f64x2.sub(v128.load(t), v128.load(t - 8)), even),
+            f64x2.ne(f64x2.sub(v128.load(t, 16), v128.load(t, 8)), even),
+          )
+        : none;
       if (!v128.any_true(v128.or(down, off))) continue;
-      for (let q = p; q < p + 2; q++) {
+      for (let q = p; q < p + 4; q++) {
         if (counter && ldf(valsPtr, q) < ldf(valsPtr, q - 1)) stu(resetsPtr, nResets++, q);
         if (uneven && ldf(tsPtr, q) - ldf(tsPtr, q - 1) !== d) stu(uPtr, uN++, q);
       }
