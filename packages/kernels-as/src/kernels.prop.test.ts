@@ -213,11 +213,8 @@ function largeCase(seed: number): {
   grid: StepGrid;
   options: RangeFunctionOptions;
 } {
-  let x = seed;
-  const rand = () => {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    return x / 2 ** 32;
-  };
+  const next = lcg(seed);
+  const rand = () => next() / 2 ** 32;
   const series = Array.from({ length: 150 }, (_, r) => {
     const len = r % 7 === 0 ? 0 : 300;
     const ts = Array.from({ length: len }, (_, i) => i * 15_000 + Math.floor(rand() * 5000));
@@ -758,6 +755,15 @@ describe('aggregation', () => {
   });
 });
 
+/** A linear congruential generator from `seed`: the same numbers for the same seed. */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x;
+  };
+}
+
 describe('sum over long rows', () => {
   // Rows with a value at every step, folded into groups that already have one at every
   // step, take a path without presence checks in the SIMD kernel; rows with gaps, and a
@@ -773,11 +779,7 @@ describe('sum over long rows', () => {
     ],
     { numRuns: 600 },
   )('wasm equals the reference', (nSteps, nSeries, nGroups, pool, seed, gapsIn) => {
-    let x = seed;
-    const next = () => {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      return x;
-    };
+    const next = lcg(seed);
     const values = new Float64Array(nSeries * nSteps);
     const mask = new Uint8Array(nSeries * nSteps);
     for (let s = 0; s < nSeries; s++) {
@@ -822,11 +824,7 @@ describe('quantile over large groups', () => {
     { numRuns: 400 },
   )('wasm equals the reference', (nSeries, nGroups, pool, seed, qs, sorted) => {
     const nSteps = 3;
-    let x = seed;
-    const next = () => {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      return x;
-    };
+    const next = lcg(seed);
     const values = new Float64Array(nSeries * nSteps);
     const mask = new Uint8Array(nSeries * nSteps);
     for (let k = 0; k < values.length; k++) {
