@@ -430,13 +430,13 @@ function extrapolatedRates(
     // Stretches need a regular spacing that divides the step (see edgeStretch); one pass
     // lists the counter resets and the positions where the spacing is not the regular one.
     uPtr = unevenPtr;
-    const uneven = hasAt === 0 && nSteps >= 2 && regularSpacing(tsPtr, lo, hi, stepMs);
-    const nResets = scanSeries(tsPtr, valsPtr, lo, hi, resetsPtr, isCounter, uneven);
+    const stretches = hasAt === 0 && nSteps >= 2 && regularSpacing(tsPtr, lo, hi, stepMs);
+    const nResets = scanSeries(tsPtr, valsPtr, lo, hi, resetsPtr, isCounter, stretches);
     const row = s * nSteps;
     xA = lo;
     xB = lo;
     xRc = 0;
-    let next = uneven ? 0 : nSteps;
+    let next = stretches ? 0 : nSteps;
     let i = 0;
     while (i < nSteps) {
       // Up to the step to try a stretch from (its window is the last one computed).
