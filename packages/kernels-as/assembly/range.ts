@@ -94,14 +94,14 @@ let xA: i32 = 0;
 let xB: i32 = 0;
 let xRc: i32 = 0;
 let xSamples: i64 = 0;
-// The search for steady stretches in the current series: its regular spacing d and the
+// The search for steady stretches in the current series: its regular spacing and the
 // samples a step moves over at that spacing (see regularSpacing); the step to try again
-// at; the positions where the spacing is not d (see scanSeries): their number, and a
-// cursor for each window edge.
-let sLastK: i32 = 0;
+// at; the positions where the spacing is not the regular one (see scanSeries): where they
+// are, their number, and a cursor for each window edge.
+let uD: f64 = 0;
+let uK: i32 = 0;
 let sNext: i32 = 0;
 let uPtr: usize = 0;
-let uD: f64 = 0;
 let uN: i32 = 0;
 let uA: i32 = 0;
 let uB: i32 = 0;
@@ -479,7 +479,7 @@ function extrapolatedRates(
       const steps = edgeStretch(tsPtr, a, b, hi, nSteps - i, xStartMs, xEndMs, leftOpen !== 0);
       next = sNext;
       if (steps === 0) continue;
-      const k = sLastK;
+      const k = uK;
       xRc = steadyWindows(
         valsPtr,
         resetsPtr,
@@ -662,13 +662,13 @@ function endPasses(u: i32): i32 {
 
 /**
  * The spacing of most of the series' samples, judged by its first three spacings (two of
- * them equal), into uD, and the samples a step moves over at it into sLastK; false when
+ * them equal), into uD, and the samples a step moves over at it into uK; false when
  * there is no such spacing (scrapes with jitter make no stretches) or it does not divide
  * the step.
  */
 function regularSpacing(tsPtr: usize, lo: i32, hi: i32, stepMs: f64): bool {
   uD = 0;
-  sLastK = 0;
+  uK = 0;
   if (hi - lo < 4) return false;
   const d1 = ldf(tsPtr, lo + 1) - ldf(tsPtr, lo);
   const d2 = ldf(tsPtr, lo + 2) - ldf(tsPtr, lo + 1);
@@ -678,7 +678,7 @@ function regularSpacing(tsPtr: usize, lo: i32, hi: i32, stepMs: f64): bool {
   const kf = stepMs / d;
   if (!(kf === Math.floor(kf) && kf >= 1 && kf < <f64>(hi - lo))) return false;
   uD = d;
-  sLastK = <i32>kf;
+  uK = <i32>kf;
   return true;
 }
 
@@ -763,7 +763,7 @@ function edgeStretch(
   endGapMs: f64,
   open: bool,
 ): i32 {
-  const k = sLastK;
+  const k = uK;
   const d = uD;
   if (open ? !(startGapMs <= d) : !(startGapMs < d)) {
     // Missed scrapes before the window's first sample: wait for the next sample.
