@@ -146,7 +146,6 @@ function allSet(ptr: usize, n: i32): bool {
  * left to the caller).
  */
 function sumFullRow(valPtr: usize, o: i32, nSteps: i32, outVals: usize, cPtr: usize): i32 {
-  const inf = f64x2.splat(Infinity);
   let i = 0;
   for (; i + 2 <= nSteps; i += 2) {
     const f = v128.load(valPtr + ((<usize>i) << 3));
@@ -154,15 +153,20 @@ function sumFullRow(valPtr: usize, o: i32, nSteps: i32, outVals: usize, cPtr: us
     const cp = cPtr + ((<usize>(o + i)) << 3);
     const val = v128.load(vp);
     const t = f64x2.add(val, f);
-    const bigSum = f64x2.ge(f64x2.abs(val), f64x2.abs(f));
-    const comp = f64x2.add(
-      v128.load(cp),
-      v128.bitselect(f64x2.add(f64x2.sub(val, t), f), f64x2.add(f64x2.sub(f, t), val), bigSum),
-    );
-    v128.store(cp, v128.andnot(comp, f64x2.eq(f64x2.abs(t), inf)));
+    v128.store(cp, kahanComp2(f, val, t, v128.load(cp)));
     v128.store(vp, t);
   }
   return i;
+}
+
+/** `kahanComp` (common.ts) of two lanes at once. */
+function kahanComp2(inc: v128, sum: v128, t: v128, c: v128): v128 {
+  const bigSum = f64x2.ge(f64x2.abs(sum), f64x2.abs(inc));
+  const comp = f64x2.add(
+    c,
+    v128.bitselect(f64x2.add(f64x2.sub(sum, t), inc), f64x2.add(f64x2.sub(inc, t), sum), bigSum),
+  );
+  return v128.andnot(comp, f64x2.eq(f64x2.abs(t), f64x2.splat(Infinity)));
 }
 
 // Lanes of all ones where the two bytes at ptr are non-zero.
@@ -194,13 +198,7 @@ function simdCells(
     const cp = cPtr + ((<usize>o) << 3);
     const c = v128.load(cp);
     const t = f64x2.add(val, f);
-    const bigSum = f64x2.ge(f64x2.abs(val), f64x2.abs(f));
-    const comp = f64x2.add(
-      c,
-      v128.bitselect(f64x2.add(f64x2.sub(val, t), f), f64x2.add(f64x2.sub(f, t), val), bigSum),
-    );
-    const tInf = f64x2.eq(f64x2.abs(t), f64x2.splat(Infinity));
-    const newC = v128.andnot(comp, tInf);
+    const newC = kahanComp2(f, val, t, c);
     next = v128.bitselect(t, v128.bitselect(f, val, init), update);
     v128.store(cp, v128.bitselect(newC, v128.andnot(c, init), update));
   } else if (op === AGG_MAX || op === AGG_MIN) {

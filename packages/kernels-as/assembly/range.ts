@@ -424,12 +424,12 @@ function extrapolatedRates(
   eStepMs = stepMs;
   eRangeMs = rangeMs;
   eSteps = nSteps;
+  uPtr = unevenPtr;
   for (let s = 0; s < nSeries; s++) {
     const lo = ldu(offPtr, s);
     const hi = ldu(offPtr, s + 1);
     // Stretches need a regular spacing that divides the step (see edgeStretch); one pass
     // lists the counter resets and the positions where the spacing is not the regular one.
-    uPtr = unevenPtr;
     const stretches = hasAt === 0 && nSteps >= 2 && regularSpacing(tsPtr, lo, hi, stepMs);
     const nResets = scanSeries(tsPtr, valsPtr, lo, hi, resetsPtr, isCounter, stretches);
     const row = s * nSteps;
